@@ -1,0 +1,73 @@
+"""init, verifier, phrase-secrete: create, check and re-key the encrypted store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from milpj_desktop import paths
+from milpj_desktop.cli.common import NEW_PASSPHRASE_ENV, open_store, read_passphrase
+from milpj_desktop.content.pack import load_pack
+from milpj_desktop.content.repository import import_pack
+from milpj_desktop.errors import KnownError
+from milpj_desktop.store import Store
+from milpj_desktop.store.errors import PASSPHRASE_ADVICE
+
+
+def register(sub: Any) -> None:
+    init = sub.add_parser("init", help="créer le magasin chiffré et charger les contenus embarqués")
+    init.set_defaults(func=cmd_init)
+    check = sub.add_parser("verifier", help="vérifier l'intégrité du magasin chiffré")
+    check.set_defaults(func=cmd_verify)
+    rekey = sub.add_parser(
+        "phrase-secrete",
+        help="changer la phrase secrète",
+        description=f"Change la phrase secrète (nouvelle phrase : variable {NEW_PASSPHRASE_ENV} ou saisie).",
+    )
+    rekey.set_defaults(func=cmd_rekey)
+
+
+def create_with_default_content(passphrase: str) -> Store:
+    """Create the store and load the embedded content pack in one transaction."""
+    pack = load_pack(paths.resources_dir() / "contenus")
+    store = Store.create(paths.store_path(), passphrase)
+    with store.transaction() as conn:
+        import_pack(conn, pack)
+    return store
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(prompt="Choisissez une phrase secrète (10 caractères au moins) : ", confirm=True)
+    store = create_with_default_content(passphrase)
+    try:
+        articles = store.conn.execute("SELECT count(*) FROM article").fetchone()[0]
+        events = store.conn.execute("SELECT count(*) FROM event").fetchone()[0]
+    finally:
+        store.close()
+    print(f"Magasin chiffré créé : {paths.store_path()}")
+    print(f"Contenus chargés : {articles} articles, {events} événements.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    store = open_store()
+    try:
+        problems = store.verify()
+    finally:
+        store.close()
+    if problems:
+        raise KnownError(f"Le magasin présente {len(problems)} anomalie(s) : {problems[0]}")
+    print("Magasin intègre : chiffrement et structure vérifiés, aucune anomalie.")
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    store = open_store()
+    try:
+        print(PASSPHRASE_ADVICE)
+        new = read_passphrase(env=NEW_PASSPHRASE_ENV, prompt="Nouvelle phrase secrète : ", confirm=True)
+        store.rekey(new)
+    finally:
+        store.close()
+    print("Phrase secrète changée : toutes les données ont été chiffrées à nouveau.")
+    return 0

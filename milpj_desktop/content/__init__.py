@@ -1,0 +1,1 @@
+"""National guidance content: stages, thématiques, articles and events."""

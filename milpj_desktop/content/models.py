@@ -1,0 +1,210 @@
+"""Pydantic models of the content pack: the same shapes the national server sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+STAGE_IDS: tuple[str, ...] = (
+    "projet",
+    "conception",
+    "debut-grossesse",
+    "fin-grossesse",
+    "accouchement",
+    "0-3-mois",
+    "4-12-mois",
+    "1-2-ans",
+    "2-3-ans",
+)
+
+THEME_IDS: tuple[str, ...] = (
+    "sante",
+    "bien-etre",
+    "parentalite",
+    "soins-enfant",
+    "alimentation",
+    "sommeil",
+    "demarches",
+    "handicap-enfants",
+    "handicap-parents",
+    "securite",
+)
+
+DIRECTORY_TYPE_IDS: tuple[str, ...] = (
+    "pmi",
+    "maternite",
+    "maison-naissance",
+    "caf",
+    "cpam",
+    "mairie",
+    "planning-familial",
+    "saad",
+    "laep",
+    "creche",
+    "relais-petite-enfance",
+    "sage-femme",
+    "pediatre",
+    "medecin-generaliste",
+    "puericultrice",
+    "lactation",
+    "psy-perinatale",
+    "bibliotheque",
+    "association-parentalite",
+)
+
+SOURCE_BODIES: tuple[str, ...] = (
+    "HAS",
+    "Santé publique France",
+    "Assurance maladie",
+    "CAF",
+    "Service-public.fr",
+    "Ministère de la Santé",
+    "Ministère du Travail",
+    "1000 premiers jours",
+    "ANSM",
+    "Anses",
+    "INPES",
+    "Haut Conseil de la santé publique",
+    "Éducation nationale",
+    "CNSA",
+    "MSA",
+)
+
+_URL = re.compile(r"^https://[^\s]+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Stage(_Strict):
+    """One of the ordered stages of the 1000 days (étape)."""
+
+    id: Slug
+    name: Text
+    description: Text
+    order: int = Field(ge=1)
+    # Offsets in days relative to the birth (or due date); None = open-ended.
+    start_days: int | None
+    end_days: int | None
+
+
+class Theme(_Strict):
+    """A thématique that cuts across stages."""
+
+    id: Slug
+    name: Text
+    description: Text
+    order: int = Field(ge=1)
+
+
+class Section(_Strict):
+    title: Text
+    body: Text
+
+
+class Link(_Strict):
+    title: Text
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        if not _URL.match(value):
+            raise ValueError("l'adresse doit commencer par https://")
+        return value
+
+
+class Source(_Strict):
+    """The public body whose published facts an article relies on."""
+
+    body: str
+    title: Text
+    url: str | None = None
+
+    @field_validator("body")
+    @classmethod
+    def _known_body(cls, value: str) -> str:
+        if value not in SOURCE_BODIES:
+            raise ValueError(f"organisme inconnu : {value}")
+        return value
+
+
+def _check_ids(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise ValueError(f"{what} inconnu(s) : {', '.join(unknown)}")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{what} en double")
+    return values
+
+
+class Article(_Strict):
+    """A fiche: plain-language guidance on one subject."""
+
+    id: Slug
+    title: Text
+    summary: Text
+    sections: list[Section] = Field(min_length=1)
+    key_points: list[Text] = Field(default_factory=list, max_length=3)
+    did_you_know: Text | None = None
+    links: list[Link] = Field(default_factory=list)
+    keywords: list[Text] = Field(default_factory=list)
+    stages: list[str] = Field(min_length=1)
+    themes: list[str] = Field(min_length=1)
+    directory_types: list[str] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+    reviewed_on: dt.date
+    version: int = Field(ge=1)
+    updated_at: dt.datetime
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, STAGE_IDS, "étape")
+
+    @field_validator("themes")
+    @classmethod
+    def _themes(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, THEME_IDS, "thématique")
+
+    @field_validator("directory_types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, DIRECTORY_TYPE_IDS, "type d'annuaire")
+
+
+class Event(_Strict):
+    """A dated milestone of the 1000 days, placed relative to the birth."""
+
+    id: Slug
+    name: Text
+    description: Text
+    offset_days: int = Field(ge=-400, le=1200)
+    important: bool = False
+    stages: list[str] = Field(min_length=1)
+    themes: list[str] = Field(default_factory=list)
+    articles: list[Slug] = Field(default_factory=list)
+    directory_types: list[str] = Field(default_factory=list)
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, STAGE_IDS, "étape")
+
+    @field_validator("themes")
+    @classmethod
+    def _themes(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, THEME_IDS, "thématique")
+
+    @field_validator("directory_types")
+    @classmethod
+    def _types(cls, value: list[str]) -> list[str]:
+        return _check_ids(value, DIRECTORY_TYPE_IDS, "type d'annuaire")

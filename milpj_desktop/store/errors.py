@@ -1,0 +1,69 @@
+"""Named, expected errors of the encrypted store, each with its French message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from milpj_desktop.errors import KnownError
+
+MIN_PASSPHRASE = 10
+PASSPHRASE_ADVICE = (
+    "La phrase secrète doit compter au moins 10 caractères : c'est elle seule qui protège les "
+    "coordonnées et les notes enregistrées si l'ordinateur est perdu ou volé. Une courte phrase "
+    "facile à retenir (par exemple trois ou quatre mots) est plus sûre qu'un mot de passe court."
+)
+
+
+class StoreMissing(KnownError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"Aucun magasin de données dans {path.parent}. Lancez d'abord « milpj-desktop init ».")
+
+
+class StoreExists(KnownError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"Un magasin de données existe déjà : {path}. Il n'a pas été modifié.")
+
+
+class WrongPassphrase(KnownError):
+    def __init__(self, *, maybe_corrupt: bool = False) -> None:
+        text = "Phrase secrète incorrecte."
+        if maybe_corrupt:
+            text = "Phrase secrète incorrecte, ou fichier de données endommagé."
+        super().__init__(text + " Le fichier n'a pas été modifié.")
+
+
+class WeakPassphrase(KnownError):
+    def __init__(self) -> None:
+        super().__init__(PASSPHRASE_ADVICE)
+
+
+class NotOurFile(KnownError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"Le fichier {path.name} n'est pas un magasin milpj_desktop chiffré ({detail}).")
+
+
+class TruncatedFile(KnownError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"Le fichier {path.name} est tronqué (taille incomplète) : il ne peut pas être ouvert. "
+            "Restaurez une sauvegarde."
+        )
+
+
+class CorruptStore(KnownError):
+    def __init__(self, path: Path, detail: str = "") -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"Le magasin {path.name} est endommagé{extra}. La phrase secrète est correcte, mais les "
+            "données ne peuvent pas être lues. Restaurez une sauvegarde."
+        )
+
+
+class StoreLocked(KnownError):
+    def __init__(self) -> None:
+        super().__init__("Le magasin de données est utilisé par un autre programme. Réessayez dans un instant.")
+
+
+class StoreLockedByUser(KnownError):
+    def __init__(self) -> None:
+        super().__init__("Les données sont verrouillées : déverrouillez-les avec votre phrase secrète.")

@@ -1,0 +1,1 @@
+"""Synchronisation with the national content server (no Qt)."""

@@ -1,0 +1,34 @@
+"""What every page is given: the runner, the current settings and a way to announce changes."""
+
+from __future__ import annotations
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.settings import Settings
+from ui.ops import Runner
+from ui.qt import QObject, Signal
+
+
+class AppContext(QObject):
+    """Shared by the main window and its pages; pages never reach each other directly."""
+
+    changed = Signal(object)  # Changes
+    status_message = Signal(str)
+    settings_changed = Signal(object)  # Settings
+
+    def __init__(self, runner: Runner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.settings = Settings()
+        self.unlocked = False
+
+    def announce(self, changes: Changes) -> None:
+        """Tell every view what an operation changed; each refreshes when it is next shown."""
+        if changes.any():
+            self.changed.emit(changes)
+
+    def set_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.settings_changed.emit(settings)
+
+    def show_status(self, text: str) -> None:
+        self.status_message.emit(text)

@@ -1,0 +1,12 @@
+"""Annuaire page (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from ui.context import AppContext
+from ui.pages.base import Page, PlaceholderPage
+
+
+def create_page(app: AppContext) -> Page:
+    return PlaceholderPage(
+        app, "Annuaire", "L'annuaire chiffré des structures et des professionnels arrive dans une prochaine version."
+    )

@@ -1,0 +1,213 @@
+"""Paramètres: the structure and professional shown on handouts, auto-lock, passphrase, integrity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.errors import KnownError
+from milpj_desktop.settings import Settings, load_settings, save_settings
+from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
+from milpj_desktop.store.store import passphrase_matches
+from milpj_desktop.worker import TaskContext
+from ui.context import AppContext
+from ui.pages.base import Page
+from ui.qt import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class ChangePassphraseDialog(QDialog):
+    """Current passphrase, new one twice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Changer la phrase secrète")
+        layout = QVBoxLayout(self)
+        advice = QLabel(PASSPHRASE_ADVICE)
+        advice.setWordWrap(True)
+        layout.addWidget(advice)
+        form = QFormLayout()
+        self.current = QLineEdit()
+        self.new = QLineEdit()
+        self.confirm = QLineEdit()
+        for field, label in (
+            (self.current, "Phrase actuelle"),
+            (self.new, "Nouvelle phrase"),
+            (self.confirm, "Confirmation"),
+        ):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setAccessibleName(label)
+            form.addRow(f"{label} :", field)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #CE0500;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Changer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if len(self.new.text()) < MIN_PASSPHRASE:
+            self.error.setText(PASSPHRASE_ADVICE)
+        elif self.new.text() != self.confirm.text():
+            self.error.setText("Les deux saisies de la nouvelle phrase ne sont pas identiques.")
+        else:
+            self.accept()
+
+
+def _rekey(current: str, new: str) -> Callable[[TaskContext], None]:
+    def task(ctx: TaskContext) -> None:
+        if not passphrase_matches(ctx.store, current):
+            raise KnownError("La phrase secrète actuelle est incorrecte. Rien n'a été changé.")
+        ctx.store.rekey(new)
+
+    return task
+
+
+class ParametresPage(Page):
+    title = "Paramètres"
+    object_name = "page-parametres"
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__(app)
+        layout = QVBoxLayout(self)
+        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(QLabel("<h2>Paramètres</h2>"))
+
+        who = QGroupBox("Votre structure (en-tête des fiches imprimées)")
+        form = QFormLayout(who)
+        self.structure = QLineEdit()
+        self.name = QLineEdit()
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        for field, label in (
+            (self.structure, "Nom de la structure"),
+            (self.name, "Nom du professionnel"),
+            (self.phone, "Téléphone"),
+            (self.email, "Courriel"),
+        ):
+            field.setAccessibleName(label)
+            form.addRow(f"{label} :", field)
+        self.large_print = QCheckBox("Imprimer en gros caractères par défaut")
+        form.addRow("", self.large_print)
+        layout.addWidget(who)
+
+        security = QGroupBox("Sécurité")
+        sec = QFormLayout(security)
+        self.auto_lock = QSpinBox()
+        self.auto_lock.setRange(1, 240)
+        self.auto_lock.setSuffix(" min")
+        self.auto_lock.setAccessibleName("Verrouillage automatique après inactivité, en minutes")
+        sec.addRow("Verrouillage automatique après :", self.auto_lock)
+        row = QHBoxLayout()
+        self.rekey_button = QPushButton("Changer la phrase secrète…")
+        self.verify_button = QPushButton("Vérifier l'intégrité des données")
+        row.addWidget(self.rekey_button)
+        row.addWidget(self.verify_button)
+        sec.addRow(row)
+        layout.addWidget(security)
+
+        self.save_button = QPushButton("Enregistrer")
+        self.save_button.setObjectName("enregistrer-parametres")
+        self.feedback = QLabel()
+        self.feedback.setObjectName("parametres-retour")
+        self.feedback.setWordWrap(True)
+        layout.addWidget(self.save_button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.feedback)
+
+        self.save_button.clicked.connect(self.save)
+        self.rekey_button.clicked.connect(self.change_passphrase)
+        self.verify_button.clicked.connect(self.verify)
+
+    def cares_about(self, changes: Changes) -> bool:
+        return changes.settings
+
+    def refresh(self) -> None:
+        self.app.runner.db(lambda ctx: load_settings(ctx.store.conn)).success(self._show).run()
+
+    def _show(self, settings: Settings) -> None:
+        self.app.set_settings(settings)
+        self.structure.setText(settings.structure_name)
+        self.name.setText(settings.professional_name)
+        self.phone.setText(settings.professional_phone)
+        self.email.setText(settings.professional_email)
+        self.large_print.setChecked(settings.large_print_default)
+        self.auto_lock.setValue(settings.auto_lock_minutes)
+
+    def clear(self) -> None:
+        for field in (self.structure, self.name, self.phone, self.email):
+            field.clear()
+        self.feedback.clear()
+
+    def collect(self) -> Settings:
+        return self.app.settings.model_copy(
+            update={
+                "structure_name": self.structure.text().strip(),
+                "professional_name": self.name.text().strip(),
+                "professional_phone": self.phone.text().strip(),
+                "professional_email": self.email.text().strip(),
+                "large_print_default": self.large_print.isChecked(),
+                "auto_lock_minutes": self.auto_lock.value(),
+            }
+        )
+
+    def save(self) -> None:
+        settings = self.collect()
+
+        def task(ctx: TaskContext) -> Settings:
+            with ctx.store.transaction() as conn:
+                save_settings(conn, settings)
+            return settings
+
+        def done(saved: Settings) -> None:
+            self.app.set_settings(saved)
+            self.feedback.setText("Paramètres enregistrés.")
+            self.app.announce(Changes(settings=True))
+
+        self.app.runner.db(task).success(done).failure(lambda e: self.feedback.setText(e.message)).run()
+
+    def change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.feedback.setText("Chiffrement en cours avec la nouvelle phrase…")
+        (
+            self.app.runner.db(_rekey(dialog.current.text(), dialog.new.text()))
+            .success(lambda _: self.feedback.setText("Phrase secrète changée."))
+            .failure(lambda e: self.feedback.setText(e.message))
+            .run()
+        )
+
+    def verify(self) -> None:
+        self.feedback.setText("Vérification en cours…")
+
+        def done(problems: list[str]) -> None:
+            if problems:
+                QMessageBox.warning(self, "Intégrité", f"{len(problems)} anomalie(s) : {problems[0]}")
+                self.feedback.setText("Anomalies détectées.")
+            else:
+                self.feedback.setText("Données intègres : chiffrement et structure vérifiés.")
+
+        self.app.runner.db(lambda ctx: ctx.store.verify()).success(done).run()
+
+
+def create_page(app: AppContext) -> Page:
+    return ParametresPage(app)

@@ -108,6 +108,8 @@ class StoreWorker:
         return self._submit(task)
 
     def shutdown(self) -> None:
+        if not self._thread.is_alive():
+            return
         self.close().result(timeout=30)
         self._queue.put(_STOP)
         self._thread.join(timeout=30)

@@ -10,8 +10,9 @@ from milpj_desktop.cli.common import NEW_PASSPHRASE_ENV, open_store, read_passph
 from milpj_desktop.content.pack import load_pack
 from milpj_desktop.content.repository import import_pack
 from milpj_desktop.errors import KnownError
-from milpj_desktop.store import Store
+from milpj_desktop.store import Store, StoreExists
 from milpj_desktop.store.errors import PASSPHRASE_ADVICE
+from milpj_desktop.store.store import check_passphrase, remove_store
 
 
 def register(sub: Any) -> None:
@@ -29,10 +30,18 @@ def register(sub: Any) -> None:
 
 def create_with_default_content(passphrase: str) -> Store:
     """Create the store and load the embedded content pack in one transaction."""
+    check_passphrase(passphrase)
+    if paths.store_path().exists():
+        raise StoreExists(paths.store_path())
     pack = load_pack(paths.resources_dir() / "contenus")
     store = Store.create(paths.store_path(), passphrase)
-    with store.transaction() as conn:
-        import_pack(conn, pack)
+    try:
+        with store.transaction() as conn:
+            import_pack(conn, pack)
+    except BaseException:
+        store.close()
+        remove_store(paths.store_path())  # a store without its content is not left behind
+        raise
     return store
 
 

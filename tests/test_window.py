@@ -1,0 +1,122 @@
+"""The real window, driven with pytest-qt: first run, lock, unlock, idle lock, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from milpj_desktop import paths
+from milpj_desktop.settings import load_settings
+from milpj_desktop.store import Store
+from tests.conftest import PASSPHRASE
+from ui.app import build
+from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
+from ui.main_window import MainWindow
+from ui.pages.accueil import AccueilPage
+from ui.pages.parametres import ParametresPage
+from ui.qt import QApplication, QKeySequence, Qt
+
+
+@pytest.fixture
+def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    win = build(app)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.app.runner.shutdown()
+
+
+def _first_run(qtbot: QtBot, window: MainWindow) -> None:
+    window.start()
+    dialog = window.dialog
+    assert isinstance(dialog, FirstRunDialog)
+    qtbot.keyClicks(dialog.first, PASSPHRASE)
+    qtbot.keyClicks(dialog.second, PASSPHRASE)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
+
+
+def _accueil(window: MainWindow) -> AccueilPage:
+    page = window.page("page-accueil")
+    assert isinstance(page, AccueilPage)
+    return page
+
+
+def test_first_run_refuses_short_then_creates_store(qtbot: QtBot, window: MainWindow) -> None:
+    window.start()
+    dialog = window.dialog
+    assert isinstance(dialog, FirstRunDialog)
+    qtbot.keyClicks(dialog.first, "court")
+    qtbot.keyClicks(dialog.second, "court")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert "10 caractères" in dialog.error.text()
+    assert not paths.store_path().exists()
+    dialog.first.clear()
+    dialog.second.clear()
+    qtbot.keyClicks(dialog.first, PASSPHRASE)
+    qtbot.keyClicks(dialog.second, PASSPHRASE + "x")
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert "pas identiques" in dialog.error.text()
+    dialog.second.clear()
+    qtbot.keyClicks(dialog.second, PASSPHRASE)
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
+    assert paths.store_path().exists()
+    qtbot.waitUntil(lambda: "articles" in _accueil(window).body.text(), timeout=10000)
+
+
+def test_lock_clears_views_and_unlock_checks_passphrase(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    accueil = _accueil(window)
+    qtbot.waitUntil(lambda: "articles" in accueil.body.text(), timeout=10000)
+    qtbot.keySequence(window, QKeySequence("Ctrl+L"))
+    qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=10000)
+    assert not window.app.unlocked
+    assert accueil.body.text() == ""
+    assert window.stack.currentWidget() is window.locked_view
+    assert not window.nav.isEnabled()
+    dialog = window.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.keyClicks(dialog.passphrase, "pas la bonne phrase")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "incorrecte" in dialog.error.text(), timeout=10000)
+    assert not window.app.unlocked
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
+    qtbot.waitUntil(lambda: "articles" in accueil.body.text(), timeout=10000)
+
+
+def test_idle_delay_locks(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.idle.set_delay_ms(200)
+    window.idle.start()
+    qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=5000)
+    assert not window.app.unlocked
+
+
+def test_settings_are_saved_encrypted(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.nav.setCurrentRow(len(window.pages) - 1)
+    page = window.page("page-parametres")
+    assert isinstance(page, ParametresPage)
+    qtbot.waitUntil(lambda: page.auto_lock.value() == 10, timeout=5000)
+    qtbot.keyClicks(page.structure, "PMI des Tilleuls")
+    page.auto_lock.setValue(15)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "enregistrés" in page.feedback.text(), timeout=5000)
+    assert window.idle.timer.interval() == 15 * 60_000
+    window.app.runner.shutdown()
+    store = Store.open(paths.store_path(), PASSPHRASE)
+    saved = load_settings(store.conn)
+    store.close()
+    assert saved.structure_name == "PMI des Tilleuls"
+    assert saved.auto_lock_minutes == 15
+    folder = paths.data_dir()
+    assert b"Tilleuls" not in b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())

@@ -1,0 +1,407 @@
+"""Instant search over articles (SQLite FTS5) and, when it is there, the directory.
+
+Accent-insensitive (the tokenizer folds diacritics and so does `normalize`), prefix matching on
+every word typed, and a light French stemmer applied to the indexed text and to the query in
+separate columns, so that "vaccins" finds "vaccination" and "allaitements" finds "allaiter".
+Ranked by bm25 with the title weighted above keywords, summary and body. Snippets are built here
+from the text as written, with the matched words marked by character spans: callers escape the
+text themselves (the UI renders it as HTML with every character escaped).
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import importlib.util
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from milpj_desktop.content.models import Article
+
+KIND_ARTICLE = "article"
+KIND_DIRECTORY = "annuaire"
+DIRECTORY_SEARCH_MODULE = "milpj_desktop.directory.search"
+
+# bm25 weights, in the order of article_fts's columns
+_WEIGHTS = {
+    "title": 10.0,
+    "keywords": 6.0,
+    "summary": 3.0,
+    "body": 1.0,
+    "title_stem": 5.0,
+    "text_stem": 0.6,
+}
+_BM25 = "bm25(article_fts, " + ", ".join(str(w) for w in _WEIGHTS.values()) + ")"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words too common to narrow a search; dropped from a query unless nothing else is left.
+_STOPWORDS_TEXT = (
+    "a au aux avec ce ces d dans de des du elle en et il je l la le les leur lui ma mais me mes mon "
+    "n ne ni nos notre nous on ou par pas pour qu que qui s sa se ses son sur t ta te tes ton tu un "
+    "une vos votre vous y est sont"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split(" "))
+
+# Light French stemmer: suffixes removed, longest first (after the plural s / x is dropped).
+_SUFFIXES = (
+    "issements",
+    "issement",
+    "atrices",
+    "ateurs",
+    "ations",
+    "atrice",
+    "ateur",
+    "ation",
+    "ements",
+    "ement",
+    "ances",
+    "ences",
+    "ance",
+    "ence",
+    "iques",
+    "ique",
+    "ismes",
+    "isme",
+    "istes",
+    "iste",
+    "ables",
+    "able",
+    "ibles",
+    "ible",
+    "euses",
+    "euse",
+    "eux",
+    "ites",
+    "ite",
+    "ives",
+    "ive",
+    "ifs",
+    "if",
+    "elles",
+    "elle",
+    "iennes",
+    "ienne",
+    "aient",
+    "erions",
+    "erons",
+    "erez",
+    "erai",
+    "era",
+    "ions",
+    "ais",
+    "ait",
+    "ant",
+    "antes",
+    "ante",
+    "ants",
+    "ees",
+    "ee",
+    "er",
+    "ez",
+    "es",
+    "e",
+)
+_MIN_STEM = 4
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents removed, œ/æ spelt out: what a person types and what we index agree."""
+    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text, in order."""
+    return _WORD.findall(normalize(text))
+
+
+def stem(word: str) -> str:
+    """A light French stem of one normalised word (plural, gender, common derivations)."""
+    if len(word) > _MIN_STEM and word[-1] in "sx":
+        word = word[:-1]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def stems(text: str) -> str:
+    return " ".join(stem(w) for w in words(text))
+
+
+def article_body_text(article: Article) -> str:
+    """Everything an article says beyond its title, summary and keywords, in reading order."""
+    parts: list[str] = []
+    for section in article.sections:
+        parts += [section.title, section.body]
+    parts += article.key_points
+    if article.did_you_know:
+        parts.append(article.did_you_know)
+    return "\n".join(parts)
+
+
+# -- index (called by repository.py inside the caller's transaction) -------------------------
+def index_article(conn: Any, rowid: int, article: Article) -> None:
+    """Replace the full-text entry of one article."""
+    body = article_body_text(article)
+    keywords = " ".join(article.keywords)
+    conn.execute("DELETE FROM article_fts WHERE rowid = ?", (rowid,))
+    conn.execute(
+        "INSERT INTO article_fts(rowid, title, keywords, summary, body, title_stem, text_stem) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)",
+        (
+            rowid,
+            article.title,
+            keywords,
+            article.summary,
+            body,
+            stems(article.title),
+            stems(" ".join((keywords, article.summary, body))),
+        ),
+    )
+
+
+def unindex_article(conn: Any, rowid: int) -> None:
+    conn.execute("DELETE FROM article_fts WHERE rowid = ?", (rowid,))
+
+
+def rebuild_index(conn: Any) -> int:
+    """Rebuild the whole article index from the article table (repair, tests); returns the count."""
+    conn.execute("DELETE FROM article_fts")
+    count = 0
+    for rowid, data in conn.execute("SELECT rowid, data FROM article").fetchall():
+        index_article(conn, rowid, Article.model_validate_json(data))
+        count += 1
+    return count
+
+
+# -- query ------------------------------------------------------------------------------------
+def query_terms(text: str) -> list[str]:
+    """The words of a query worth searching for (stop words dropped unless nothing else is left)."""
+    found = words(text)
+    kept = [w for w in found if w not in STOPWORDS and len(w) > 1]
+    if not kept:
+        kept = [w for w in found if len(w) > 1] or found
+    # keep the order, drop repeats
+    return list(dict.fromkeys(kept))
+
+
+def fts_query(terms: Sequence[str], *, any_term: bool = False) -> str:
+    """An FTS5 MATCH expression: each term as a prefix, on the plain columns or its stem on the stem columns."""
+    clauses = []
+    for term in terms:
+        plain = f'"{term}"*'
+        stemmed = stem(term)
+        clauses.append(f'({plain} OR {{title_stem text_stem}}: "{stemmed}"*)')
+    return (" OR " if any_term else " AND ").join(clauses)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A piece of plain text with the spans (start, end) of the matched words."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def html(self, *, tag: str = "b") -> str:
+        """The snippet as HTML: every character escaped, matches wrapped in <tag>."""
+        out: list[str] = []
+        cursor = 0
+        for start, end in self.spans:
+            out.append(html.escape(self.text[cursor:start]))
+            out.append(f"<{tag}>{html.escape(self.text[start:end])}</{tag}>")
+            cursor = end
+        out.append(html.escape(self.text[cursor:]))
+        return "".join(out)
+
+    def marked(self, left: str = "[", right: str = "]") -> str:
+        """The snippet as plain text with matches between markers (command line)."""
+        out: list[str] = []
+        cursor = 0
+        for start, end in self.spans:
+            out += [self.text[cursor:start], left, self.text[start:end], right]
+            cursor = end
+        out.append(self.text[cursor:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result, article or directory entry."""
+
+    kind: str
+    id: str
+    title: str
+    snippet: Snippet
+    title_spans: tuple[tuple[int, int], ...] = ()
+    rank: float = 0.0
+    badge: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": self.kind,
+            "id": self.id,
+            "titre": self.title,
+            "extrait": self.snippet.text,
+            "surlignages": [list(s) for s in self.snippet.spans],
+            "score": round(-self.rank, 4),
+            **self.extra,
+        }
+
+
+def _matches(word: str, terms: Sequence[str], term_stems: Sequence[str]) -> bool:
+    """Whether a normalised word of the text is one the query asked for."""
+    if any(word.startswith(t) for t in terms):
+        return True
+    word_stem = stem(word)
+    return any(word_stem.startswith(s) for s in term_stems)
+
+
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Character spans of the words of `text` that the query terms match (accent-insensitive)."""
+    term_stems = [stem(t) for t in terms]
+    spans = []
+    for match in _WORD.finditer(text):
+        if _matches(normalize(match.group()), terms, term_stems):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def make_snippet(text: str, terms: Sequence[str], *, width: int = 160) -> Snippet:
+    """About `width` characters of `text` around its first match, cut at word boundaries."""
+    flat = " ".join(text.split())
+    spans = match_spans(flat, terms)
+    if not spans:
+        cut = flat if len(flat) <= width else flat[:width].rsplit(" ", 1)[0] + " …"
+        return Snippet(cut)
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    if start > 0:
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)
+        end = space if space > spans[0][1] else end
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(flat) else ""
+    shift = len(prefix) - start
+    kept = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return Snippet(prefix + flat[start:end] + suffix, kept)
+
+
+def _snippet_for(article: Article, terms: Sequence[str]) -> Snippet:
+    """The best place to show: the summary if it matches, else the first matching part of the body."""
+    candidates = [article.summary, *(f"{s.title} — {s.body}" for s in article.sections)]
+    candidates += article.key_points
+    if article.did_you_know:
+        candidates.append(article.did_you_know)
+    for text in candidates:
+        if match_spans(text, terms):
+            return make_snippet(text, terms)
+    return make_snippet(article.summary, terms)
+
+
+def search_articles(conn: Any, text: str, *, limit: int = 30) -> list[SearchHit]:
+    """Articles matching every word typed (else any of them), best first."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    rows = _run(conn, fts_query(terms), limit)
+    if not rows and len(terms) > 1:
+        rows = _run(conn, fts_query(terms, any_term=True), limit)
+    hits = []
+    for article_id, badge, data, rank in rows:
+        article = Article.model_validate_json(data)
+        hits.append(
+            SearchHit(
+                kind=KIND_ARTICLE,
+                id=article_id,
+                title=article.title,
+                snippet=_snippet_for(article, terms),
+                title_spans=tuple(match_spans(article.title, terms)),
+                rank=float(rank),
+                badge=badge,
+            )
+        )
+    return hits
+
+
+def _run(conn: Any, match: str, limit: int) -> list[tuple[str, str | None, str, float]]:
+    sql = (
+        f"SELECT a.id, a.badge, a.data, {_BM25} AS rank FROM article_fts "
+        "JOIN article a ON a.rowid = article_fts.rowid "
+        "WHERE article_fts MATCH ? ORDER BY rank, a.title LIMIT ?"
+    )
+    return [tuple(r) for r in conn.execute(sql, (match, limit)).fetchall()]
+
+
+# -- directory hook ------------------------------------------------------------------------------
+def directory_search_available() -> bool:
+    """Whether the directory's search module (issue 4) is installed in this build."""
+    try:
+        return importlib.util.find_spec(DIRECTORY_SEARCH_MODULE) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit]:
+    """Directory entries matching the text, through milpj_desktop.directory.search.text_search.
+
+    Hook: returns nothing while the directory module is absent.
+    """
+    if not directory_search_available():
+        return []
+    module = importlib.import_module(DIRECTORY_SEARCH_MODULE)
+    terms = query_terms(text)
+    hits = []
+    for row in module.text_search(conn, text, limit):
+        hits.append(_directory_hit(row, terms))
+    return hits
+
+
+def _field(row: Any, *names: str) -> Any:
+    for name in names:
+        if isinstance(row, dict) and name in row:
+            return row[name]
+        if hasattr(row, name):
+            return getattr(row, name)
+    return None
+
+
+def _directory_hit(row: Any, terms: Sequence[str]) -> SearchHit:
+    """Adapt one result of the directory's text_search to a SearchHit."""
+    entry = _field(row, "entry") or row
+    entry_id = _field(entry, "id", "entry_id")
+    name = str(_field(entry, "name", "nom", "title") or "")
+    details = [
+        str(v)
+        for v in (
+            _field(entry, "type_label", "kind_label", "type", "kind"),
+            _field(entry, "address", "adresse"),
+            _field(entry, "postcode", "postal_code", "code_postal"),
+            _field(entry, "city", "commune", "ville"),
+            _field(entry, "phone", "telephone"),
+        )
+        if v
+    ]
+    detail = " · ".join(details)
+    rank = _field(row, "rank", "score")
+    return SearchHit(
+        kind=KIND_DIRECTORY,
+        id=str(entry_id),
+        title=name,
+        snippet=Snippet(detail, tuple(match_spans(detail, terms))),
+        title_spans=tuple(match_spans(name, terms)),
+        rank=float(rank) if isinstance(rank, int | float) else 0.0,
+    )
+
+
+def global_search(conn: Any, text: str, *, limit: int = 30, directory_limit: int = 20) -> list[SearchHit]:
+    """Articles first (they answer the question), then directory entries (who to call)."""
+    return search_articles(conn, text, limit=limit) + search_directory(conn, text, limit=directory_limit)

@@ -1,0 +1,169 @@
+"""Where a family stands in the 1000 days: the current stage and the dated events ahead.
+
+Pure functions; "today" is always passed in so that tests and printed calendars are reproducible.
+
+Rules (the same ranges as ``etapes.json``):
+
+- The term is fixed at 41 weeks of amenorrhoea (SA), i.e. 287 days after the first day of the last
+  period. During pregnancy a day is placed by its offset to the due date, ``day - due_date``:
+  ``-287 <= offset < -189`` (0 SA to 14 SA) is ``debut-grossesse``; ``-189 <= offset < 0`` (14 SA
+  to the term) is ``fin-grossesse``. More than 287 days before the due date: no stage.
+- After the birth, ages are counted in calendar months from the birth date (a child born on
+  31 January is one month old on 28 or 29 February): up to and including the day the child is
+  3 months old, ``0-3-mois``; up to and including the 1st birthday, ``4-12-mois``; up to and
+  including the 2nd birthday, ``1-2-ans``; up to and including the 3rd birthday, ``2-3-ans``;
+  after that, no stage (the 1000 days are over).
+- With only a due date and the due date reached, the birth is estimated at the due date.
+  A known birth date always wins over a due date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from milpj_desktop.content.models import Event
+from milpj_desktop.errors import KnownError
+
+TERM_DAYS = 287  # 41 SA × 7
+EARLY_PREGNANCY_END = -189  # 14 SA, offset to the due date
+MAX_AGE_YEARS = 3
+
+PREGNANCY_STAGES = ("debut-grossesse", "fin-grossesse")
+# (stage, age limit in calendar months, inclusive)
+CHILD_STAGES: tuple[tuple[str, int], ...] = (
+    ("0-3-mois", 3),
+    ("4-12-mois", 12),
+    ("1-2-ans", 24),
+    ("2-3-ans", 36),
+)
+
+
+class TimelineError(KnownError):
+    """Dates that cannot place a family in the 1000 days."""
+
+
+class DatedEvent(NamedTuple):
+    """An event placed on the calendar of one family."""
+
+    event: Event
+    date: dt.date
+    stage_id: str | None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, clamped to the end of a shorter month."""
+    index = day.month - 1 + months
+    year = day.year + index // 12
+    month = index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def _anchor(due_date: dt.date | None, birth_date: dt.date | None) -> tuple[dt.date, bool]:
+    """The date offsets are counted from, and whether it is a real birth date."""
+    if birth_date is not None:
+        return birth_date, True
+    if due_date is not None:
+        return due_date, False
+    raise TimelineError("Indiquez une date prévue d'accouchement (terme) ou une date de naissance.")
+
+
+def stage_on(day: dt.date, *, anchor: dt.date) -> str | None:
+    """The stage a given day falls into, for a birth (or estimated birth) on `anchor`."""
+    offset = (day - anchor).days
+    if offset < -TERM_DAYS:
+        return None
+    if offset < EARLY_PREGNANCY_END:
+        return PREGNANCY_STAGES[0]
+    if offset < 0:
+        return PREGNANCY_STAGES[1]
+    for stage_id, months in CHILD_STAGES:
+        if day <= add_months(anchor, months):
+            return stage_id
+    return None
+
+
+def current_stage(*, due_date: dt.date | None = None, birth_date: dt.date | None = None, today: dt.date) -> str | None:
+    """The stage id for today, or None before the pregnancy or after the 3rd birthday."""
+    anchor, is_birth = _anchor(due_date, birth_date)
+    if is_birth and anchor > today:
+        raise TimelineError(
+            f"La date de naissance ({anchor:%d/%m/%Y}) est postérieure à aujourd'hui ({today:%d/%m/%Y})."
+        )
+    return stage_on(today, anchor=anchor)
+
+
+def amenorrhoea_weeks(*, due_date: dt.date, today: dt.date) -> tuple[int, int]:
+    """Weeks and days of amenorrhoea on `today` (41 SA on the due date)."""
+    elapsed = (today - due_date).days + TERM_DAYS
+    return elapsed // 7, elapsed % 7
+
+
+def age_in_months(*, birth_date: dt.date, today: dt.date) -> int:
+    """Completed calendar months since the birth."""
+    months = (today.year - birth_date.year) * 12 + today.month - birth_date.month
+    if add_months(birth_date, months) > today:
+        months -= 1
+    return months
+
+
+def describe_position(*, due_date: dt.date | None = None, birth_date: dt.date | None = None, today: dt.date) -> str:
+    """A short French phrase: "22 SA + 3 jours", "4 mois", "2 ans et 1 mois"."""
+    anchor, is_birth = _anchor(due_date, birth_date)
+    if not is_birth and today < anchor:
+        weeks, days = amenorrhoea_weeks(due_date=anchor, today=today)
+        if weeks < 0:
+            return "grossesse non commencée à cette date"
+        return f"{weeks} SA" + (f" + {days} jour{'s' if days > 1 else ''}" if days else "")
+    if today < anchor:
+        return "naissance à venir"
+    months = age_in_months(birth_date=anchor, today=today)
+    estimated = "" if is_birth else " (naissance estimée au terme)"
+    if months == 0:
+        days = (today - anchor).days
+        return f"{days} jour{'s' if days > 1 else ''}{estimated}"
+    if months < 24:
+        return f"{months} mois{estimated}"
+    years, rest = divmod(months, 12)
+    return f"{years} ans" + (f" et {rest} mois" if rest else "") + estimated
+
+
+def event_date(event: Event, *, anchor: dt.date) -> dt.date:
+    """An event's date: the birth (or due) date plus its offset in days."""
+    return anchor + dt.timedelta(days=event.offset_days)
+
+
+def upcoming_events(
+    events: Iterable[Event],
+    *,
+    due_date: dt.date | None = None,
+    birth_date: dt.date | None = None,
+    today: dt.date,
+    horizon: dt.timedelta | int | None = None,
+    include_past: bool = False,
+) -> list[DatedEvent]:
+    """Events dated from today on (or all, with include_past), in date order, with their stage.
+
+    `horizon` (a timedelta or a number of days) drops events later than today + horizon.
+    The stage is the one the event's date falls into, or the event's first stage when the date
+    is outside the 1000 days.
+    """
+    anchor, _ = _anchor(due_date, birth_date)
+    limit: dt.date | None = None
+    if horizon is not None:
+        span = horizon if isinstance(horizon, dt.timedelta) else dt.timedelta(days=horizon)
+        limit = today + span
+    placed = []
+    for event in events:
+        day = event_date(event, anchor=anchor)
+        if not include_past and day < today:
+            continue
+        if limit is not None and day > limit:
+            continue
+        stage = stage_on(day, anchor=anchor) or (event.stages[0] if event.stages else None)
+        placed.append(DatedEvent(event, day, stage))
+    placed.sort(key=lambda d: (d.date, not d.event.important, d.event.name))
+    return placed

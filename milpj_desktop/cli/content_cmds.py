@@ -1,0 +1,134 @@
+"""rechercher, etape: search the library and place a family in the 1000 days, from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from milpj_desktop.cli.common import open_store
+from milpj_desktop.content import repository as repo
+from milpj_desktop.content.search import KIND_ARTICLE, SearchHit, global_search
+from milpj_desktop.content.timeline import DatedEvent, current_stage, describe_position, upcoming_events
+from milpj_desktop.errors import KnownError
+
+KIND_LABELS = {KIND_ARTICLE: "article", "annuaire": "annuaire"}
+DEFAULT_EVENT_COUNT = 8
+
+
+def register(sub: Any) -> None:
+    search = sub.add_parser(
+        "rechercher",
+        help="chercher dans les contenus (et l'annuaire)",
+        description="Cherche dans les articles et l'annuaire : sans accents, début de mot, classé par pertinence.",
+    )
+    search.add_argument("texte", nargs="+", metavar="TEXTE", help="mots à chercher")
+    search.add_argument("--json", action="store_true", help="sortie JSON (tableau d'objets type, id, titre, extrait)")
+    search.add_argument("--limite", type=int, default=20, metavar="N", help="nombre maximal d'articles (20)")
+    search.set_defaults(func=cmd_search)
+
+    stage = sub.add_parser(
+        "etape",
+        help="étape actuelle et prochains rendez-vous, d'après le terme ou la naissance",
+        description="Calcule l'étape des 1000 jours (terme fixé à 41 SA) et liste les prochains événements datés.",
+    )
+    which = stage.add_mutually_exclusive_group(required=True)
+    which.add_argument("--terme", metavar="AAAA-MM-JJ", help="date prévue d'accouchement")
+    which.add_argument("--naissance", metavar="AAAA-MM-JJ", help="date de naissance")
+    stage.add_argument("--aujourdhui", metavar="AAAA-MM-JJ", help="date de référence (aujourd'hui par défaut)")
+    stage.add_argument(
+        "--nombre", type=int, default=DEFAULT_EVENT_COUNT, metavar="N", help="nombre d'événements listés (8)"
+    )
+    stage.add_argument("--json", action="store_true", help="sortie JSON")
+    stage.set_defaults(func=cmd_stage)
+
+
+def parse_date(value: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise KnownError(f"Date {what} invalide : « {value} » (format attendu AAAA-MM-JJ, ex. 2026-05-14).") from exc
+
+
+def _print_hits(hits: list[SearchHit]) -> None:
+    if not hits:
+        print("Aucun résultat.")
+        return
+    for number, hit in enumerate(hits, 1):
+        print(f"{number:>2}. [{KIND_LABELS.get(hit.kind, hit.kind)}] {hit.title}  ({hit.id})")
+        if hit.snippet.text:
+            print(f"    {hit.snippet.marked('«', '»')}")
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    text = " ".join(args.texte)
+    if args.limite < 1:
+        raise KnownError("La limite doit être un nombre entier positif.")
+    store = open_store()
+    try:
+        hits = global_search(store.conn, text, limit=args.limite)
+    finally:
+        store.close()
+    if args.json:
+        json.dump([h.to_json() for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        _print_hits(hits)
+    return 0
+
+
+def _event_json(placed: DatedEvent, stage_names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": placed.event.id,
+        "nom": placed.event.name,
+        "date": placed.date.isoformat(),
+        "important": placed.event.important,
+        "etape": placed.stage_id,
+        "etape_nom": stage_names.get(placed.stage_id or ""),
+    }
+
+
+def cmd_stage(args: argparse.Namespace) -> int:
+    due = parse_date(args.terme, "du terme") if args.terme else None
+    birth = parse_date(args.naissance, "de naissance") if args.naissance else None
+    today = parse_date(args.aujourdhui, "de référence") if args.aujourdhui else dt.date.today()
+    if args.nombre < 0:
+        raise KnownError("Le nombre d'événements doit être positif ou nul.")
+    stage_id = current_stage(due_date=due, birth_date=birth, today=today)
+    position = describe_position(due_date=due, birth_date=birth, today=today)
+    store = open_store()
+    try:
+        stages = {s.id: s for s in repo.list_stages(store.conn)}
+        events = repo.list_events(store.conn)
+        articles = repo.list_article_summaries(store.conn, stage=stage_id) if stage_id else []
+    finally:
+        store.close()
+    ahead = upcoming_events(events, due_date=due, birth_date=birth, today=today)[: args.nombre]
+    names = {k: v.name for k, v in stages.items()}
+    if args.json:
+        payload = {
+            "aujourdhui": today.isoformat(),
+            "position": position,
+            "etape": stage_id,
+            "etape_nom": names.get(stage_id or ""),
+            "articles": [{"id": a.id, "titre": a.title} for a in articles],
+            "evenements": [_event_json(p, names) for p in ahead],
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if stage_id is None:
+        print(f"Hors des 1000 premiers jours au {today:%d/%m/%Y} ({position}).")
+    else:
+        print(f"Étape au {today:%d/%m/%Y} : {names.get(stage_id, stage_id)} ({position}).")
+        print(f"{len(articles)} article(s) pour cette étape.")
+    if ahead:
+        print("Prochains événements :")
+        for placed in ahead:
+            mark = " (important)" if placed.event.important else ""
+            print(f"  {placed.date:%d/%m/%Y}  {placed.event.name}{mark}")
+    else:
+        print("Aucun événement à venir.")
+    return 0

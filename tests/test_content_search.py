@@ -1,0 +1,157 @@
+"""Instant search: accents, prefixes, French stems, ranking, snippets, hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from milpj_desktop.content import repository as repo
+from milpj_desktop.content.search import (
+    Snippet,
+    global_search,
+    make_snippet,
+    query_terms,
+    search_articles,
+    stem,
+)
+from milpj_desktop.store import Store
+from tests.test_content_repository import make_article
+
+
+@pytest.fixture
+def searchable(store: Store) -> Store:
+    with store.transaction() as conn:
+        repo.upsert_article(
+            conn,
+            make_article(
+                "mode-garde",
+                "Trouver une crèche",
+                "La crèche collective accueille les enfants de 10 semaines à 3 ans.",
+            ),
+        )
+        repo.upsert_article(
+            conn,
+            make_article(
+                "allaiter",
+                "Allaitement : bien démarrer",
+                "Les premières tétées. Allaiter son bébé demande un peu de patience.",
+                keywords=["sein", "lait maternel"],
+            ),
+        )
+        repo.upsert_article(
+            conn,
+            make_article(
+                "vaccins",
+                "Les vaccinations obligatoires",
+                "Onze vaccins sont obligatoires pour les enfants nés depuis 2018.",
+            ),
+        )
+        repo.upsert_article(
+            conn,
+            make_article(
+                "sommeil",
+                "Le sommeil du nourrisson",
+                "Couchez bébé sur le dos. Plus tard, à la crèche ou chez l'assistante maternelle, "
+                "les professionnels suivent les mêmes règles de couchage pour éviter la mort inattendue.",
+            ),
+        )
+    return store
+
+
+def ids(hits: list[object]) -> list[str]:
+    return [h.id for h in hits]  # type: ignore[attr-defined]
+
+
+def test_accents_are_optional_both_ways(searchable: Store) -> None:
+    assert ids(search_articles(searchable.conn, "creche"))[0] == "mode-garde"
+    assert set(ids(search_articles(searchable.conn, "creche"))) == {"mode-garde", "sommeil"}
+    assert ids(search_articles(searchable.conn, "CRÈCHE")) == ids(search_articles(searchable.conn, "creche"))
+    assert ids(search_articles(searchable.conn, "tétée")) == ["allaiter"]
+    assert ids(search_articles(searchable.conn, "tetee")) == ["allaiter"]
+
+
+def test_prefix_and_stem_match(searchable: Store) -> None:
+    assert ids(search_articles(searchable.conn, "allait")) == ["allaiter"]
+    assert ids(search_articles(searchable.conn, "allaitements")) == ["allaiter"]  # stem "allait"
+    assert ids(search_articles(searchable.conn, "vaccin")) == ["vaccins"]
+    assert ids(search_articles(searchable.conn, "vaccination")) == ["vaccins"]  # body says "vaccins"
+    assert ids(search_articles(searchable.conn, "nourr")) == ["sommeil"]
+
+
+def test_title_match_ranks_above_body_match(searchable: Store) -> None:
+    hits = search_articles(searchable.conn, "crèche")
+    assert ids(hits) == ["mode-garde", "sommeil"]
+    assert hits[0].rank < hits[1].rank  # bm25: lower is better
+    # and the other way round for a word only the second one has in its title
+    assert ids(search_articles(searchable.conn, "sommeil")) == ["sommeil"]
+
+
+def test_several_words_narrow_then_fall_back_to_any(searchable: Store) -> None:
+    assert ids(search_articles(searchable.conn, "crèche couchage")) == ["sommeil"]
+    # no article has both: the search falls back to either word rather than showing nothing
+    assert set(ids(search_articles(searchable.conn, "allaitement vaccins"))) == {"allaiter", "vaccins"}
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "crèche OR", "NEAR(", "*", "a:b", "'; DROP TABLE article; --", "(((", "^", "-", "   ", "le la"]
+)
+def test_any_typed_text_is_safe(searchable: Store, query: str) -> None:
+    search_articles(searchable.conn, query)  # must not raise
+    assert searchable.conn.execute("SELECT count(*) FROM article").fetchone()[0] == 4
+
+
+def test_stop_words_alone_still_search() -> None:
+    assert query_terms("le lait de la mère") == ["lait", "mere"]
+    assert query_terms("le la") == ["le", "la"]
+
+
+def test_snippet_marks_matches_and_escapes_html() -> None:
+    snippet = make_snippet("Avant <b>tout</b> : la crèche & l'école", ["creche"])
+    assert snippet.text[snippet.spans[0][0] : snippet.spans[0][1]] == "crèche"
+    rendered = snippet.html()
+    assert "<b>crèche</b>" in rendered
+    assert "&lt;b&gt;tout&lt;/b&gt;" in rendered
+    assert "&amp;" in rendered
+    assert Snippet("x <script>", ((0, 1),)).marked() == "[x] <script>"
+
+
+def test_snippet_is_cut_around_the_first_match() -> None:
+    text = "début " + "mot " * 100 + "allaitement " + "fin " * 100
+    snippet = make_snippet(text, ["allait"])
+    assert snippet.text.startswith("… ") and snippet.text.endswith(" …")
+    assert len(snippet.text) < 180
+    start, end = snippet.spans[0]
+    assert snippet.text[start:end] == "allaitement"
+
+
+def test_search_hits_carry_snippet_title_spans_and_json(searchable: Store) -> None:
+    hit = search_articles(searchable.conn, "crèche")[1]
+    assert hit.id == "sommeil"
+    assert "crèche" in hit.snippet.text
+    payload = hit.to_json()
+    assert payload["type"] == "article"
+    assert payload["id"] == "sommeil"
+    assert payload["titre"] == "Le sommeil du nourrisson"
+    first = search_articles(searchable.conn, "crèche")[0]
+    assert first.title_spans == ((12, 18),)
+
+
+def test_light_stemmer() -> None:
+    assert stem("vaccination") == stem("vaccins") == "vaccin"
+    assert stem("allaitement") == stem("allaiter") == "allait"
+    assert stem("creches") == stem("creche")
+    assert stem("bebe") == stem("bebes") == "bebe"
+
+
+def test_global_search_without_directory_is_articles_only(searchable: Store) -> None:
+    hits = global_search(searchable.conn, "crèche")
+    assert {h.kind for h in hits} <= {"article", "annuaire"}
+    assert ids([h for h in hits if h.kind == "article"]) == ["mode-garde", "sommeil"]
+
+
+def test_real_pack_is_searchable(content_store: Store) -> None:
+    conn = content_store.conn
+    assert search_articles(conn, "allait"), "le pack parle d'allaitement"
+    for hit in search_articles(conn, "allait"):
+        article = repo.get_article(conn, hit.id)
+        assert article is not None
+    assert search_articles(conn, "creche") == search_articles(conn, "crèche")

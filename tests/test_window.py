@@ -11,13 +11,14 @@ from pytestqt.qtbot import QtBot
 from milpj_desktop import paths
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
-from tests.conftest import PASSPHRASE
 from ui.app import build
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.accueil import AccueilPage
 from ui.pages.parametres import ParametresPage
-from ui.qt import QApplication, QKeySequence, Qt
+from ui.qt import QApplication, Qt
+
+PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
 
 
 @pytest.fixture
@@ -74,7 +75,9 @@ def test_lock_clears_views_and_unlock_checks_passphrase(qtbot: QtBot, window: Ma
     _first_run(qtbot, window)
     accueil = _accueil(window)
     qtbot.waitUntil(lambda: "articles" in accueil.body.text(), timeout=10000)
-    qtbot.keySequence(window, QKeySequence("Ctrl+L"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=10000)
     assert not window.app.unlocked
     assert accueil.body.text() == ""

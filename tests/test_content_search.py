@@ -6,6 +6,7 @@ import pytest
 
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.search import (
+    SearchHit,
     Snippet,
     global_search,
     make_snippet,
@@ -57,8 +58,8 @@ def searchable(store: Store) -> Store:
     return store
 
 
-def ids(hits: list[object]) -> list[str]:
-    return [h.id for h in hits]  # type: ignore[attr-defined]
+def ids(hits: list[SearchHit]) -> list[str]:
+    return [h.id for h in hits]
 
 
 def test_accents_are_optional_both_ways(searchable: Store) -> None:

@@ -1,14 +1,566 @@
-"""Contenus page (placeholder until its issue lands)."""
+"""Contenus: browse the library by stage and thématique, search as you type, read, star, and place a family.
+
+Every read and write goes through app.runner.db; the search is debounced and only the answer to
+the latest keystroke is shown. The reading view is HTML built from escaped text
+(milpj_desktop/content/render.py): markup in a body is shown, never interpreted.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.content import repository as repo
+from milpj_desktop.content.models import Article, Event, Stage, Theme
+from milpj_desktop.content.render import ARTICLE_SCHEME, article_html, calendar_html, directory_hit_html
+from milpj_desktop.content.search import (
+    KIND_ARTICLE,
+    KIND_DIRECTORY,
+    SearchHit,
+    Snippet,
+    global_search,
+    query_terms,
+)
+from milpj_desktop.content.timeline import TimelineError, current_stage, describe_position, upcoming_events
+from milpj_desktop.worker import TaskContext
+from ui.contenus_list import ContentListModel, ListRow, RichTextDelegate
 from ui.context import AppContext
-from ui.pages.base import Page, PlaceholderPage
+from ui.pages.base import Page
+from ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QDesktopServices,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequence,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QModelIndex,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    Qt,
+    QTextBrowser,
+    QTimer,
+    QUrl,
+    QVBoxLayout,
+    QWidget,
+)
+
+SEARCH_DELAY_MS = 120
+SEARCH_LIMIT = 40
+EVENTS_SHOWN = 12
+DUE = "terme"
+BIRTH = "naissance"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    stages: list[Stage]
+    themes: list[Theme]
+    badges: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Opened:
+    article: Article
+    badge: str | None
+    favourite: bool
+
+
+@dataclass(frozen=True)
+class Calendar:
+    events: list[Event]
+    article_titles: dict[str, str]
+
+
+def _open_article(article_id: str) -> Callable[[TaskContext], Opened | None]:
+    """Read an article; clear its "nouveau" / "mis à jour" badge now that it is read."""
+
+    def task(ctx: TaskContext) -> Opened | None:
+        with ctx.store.transaction() as conn:
+            article = repo.get_article(conn, article_id)
+            if article is None:
+                return None
+            badge = repo.article_badge(conn, article_id)
+            if badge:
+                repo.mark_read(conn, article_id)
+            return Opened(article, badge, repo.is_favourite(conn, article_id))
+
+    return task
+
+
+class ContenusPage(Page):
+    title = "Contenus"
+    object_name = "page-contenus"
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__(app)
+        self.today: Callable[[], dt.date] = dt.date.today
+        self.stages: list[Stage] = []
+        self.themes: list[Theme] = []
+        self.current: ListRow | None = None
+        self.current_article: Article | None = None
+        self._generation = 0  # answers to older searches or lists are dropped
+        self._own_change = False
+        self._filling = False
+
+        layout = QVBoxLayout(self)
+        heading = QLabel("<h2>Contenus des 1000 premiers jours</h2>")
+        layout.addWidget(heading)
+        self.search = QLineEdit()
+        self.search.setObjectName("recherche-contenus")
+        self.search.setPlaceholderText("Rechercher une fiche ou une structure (Ctrl+F) — ex. : crèche, allaitement…")
+        self.search.setAccessibleName("Recherche dans les contenus et l'annuaire")
+        self.search.setClearButtonEnabled(True)
+        layout.addWidget(self.search)
+
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        splitter.addWidget(self._build_left())
+        splitter.addWidget(self._build_reader())
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([380, 560])
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(self._text_changed)
+        self.search.returnPressed.connect(self._open_first)
+        self.stage_combo.currentIndexChanged.connect(self._filters_changed)
+        self.theme_combo.currentIndexChanged.connect(self._filters_changed)
+        self.favourites_only.toggled.connect(self._filters_changed)
+        self.situation_button.clicked.connect(self.show_situation)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.list.activated.connect(self._activated)
+        self.favourite_button.clicked.connect(self.toggle_favourite)
+        self.reader.anchorClicked.connect(self._link_clicked)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self._focus_search)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self.search.clear)
+        self._show_welcome()
+
+    # -- layout --------------------------------------------------------------------------------
+    def _build_left(self) -> QWidget:
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.stage_combo = QComboBox()
+        self.stage_combo.setObjectName("filtre-etape")
+        self.stage_combo.setAccessibleName("Filtrer par étape")
+        self.theme_combo = QComboBox()
+        self.theme_combo.setObjectName("filtre-thematique")
+        self.theme_combo.setAccessibleName("Filtrer par thématique")
+        self.favourites_only = QCheckBox("Favoris")
+        self.favourites_only.setObjectName("filtre-favoris")
+        self.favourites_only.setToolTip("N'afficher que vos fiches favorites")
+        filters.addWidget(self.stage_combo, 3)
+        filters.addWidget(self.theme_combo, 3)
+        filters.addWidget(self.favourites_only)
+        column.addLayout(filters)
+
+        box = QGroupBox("Situation d'une famille")
+        row = QHBoxLayout(box)
+        self.situation_kind = QComboBox()
+        self.situation_kind.setObjectName("situation-type")
+        self.situation_kind.addItem("Terme prévu le", DUE)
+        self.situation_kind.addItem("Né(e) le", BIRTH)
+        self.situation_kind.setAccessibleName("Type de date")
+        self.situation_date = QDateEdit()
+        self.situation_date.setObjectName("situation-date")
+        self.situation_date.setCalendarPopup(True)
+        self.situation_date.setDisplayFormat("dd/MM/yyyy")
+        self.situation_date.setAccessibleName("Date prévue d'accouchement ou date de naissance")
+        self._reset_situation_date()
+        self.situation_button = QPushButton("Voir l'étape")
+        self.situation_button.setObjectName("situation-afficher")
+        self.situation_button.setToolTip("Affiche l'étape, ses fiches et les prochains rendez-vous datés")
+        row.addWidget(self.situation_kind)
+        row.addWidget(self.situation_date, 1)
+        row.addWidget(self.situation_button)
+        column.addWidget(box)
+        self.situation_label = QLabel()
+        self.situation_label.setObjectName("situation-resultat")
+        self.situation_label.setWordWrap(True)
+        self.situation_label.hide()
+        column.addWidget(self.situation_label)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("contenus-compte")
+        column.addWidget(self.count_label)
+        self.model = ContentListModel(self)
+        self.list = QListView()
+        self.list.setObjectName("liste-contenus")
+        self.list.setAccessibleName("Fiches")
+        self.list.setModel(self.model)
+        self.list.setItemDelegate(RichTextDelegate(self.list))
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setAlternatingRowColors(True)
+        column.addWidget(self.list, 1)
+        return left
+
+    def _build_reader(self) -> QWidget:
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        self.favourite_button = QPushButton()
+        self.favourite_button.setObjectName("bouton-favori")
+        self.favourite_button.setEnabled(False)
+        self._set_favourite_button(False)
+        bar.addWidget(self.favourite_button)
+        bar.addStretch(1)
+        column.addLayout(bar)
+        self.reader = QTextBrowser()
+        self.reader.setObjectName("lecture-contenu")
+        self.reader.setAccessibleName("Lecture de la fiche")
+        self.reader.setOpenLinks(False)
+        self.reader.setOpenExternalLinks(False)
+        self.reader.document().setDocumentMargin(14)
+        column.addWidget(self.reader, 1)
+        return right
+
+    # -- Page contract -------------------------------------------------------------------------
+    def cares_about(self, changes: Changes) -> bool:
+        if self._own_change:
+            return False
+        return changes.content or changes.favourites or changes.directory
+
+    def refresh(self) -> None:
+        def load(ctx: TaskContext) -> Catalog:
+            conn = ctx.store.conn
+            return Catalog(repo.list_stages(conn), repo.list_themes(conn), repo.count_badges(conn))
+
+        self.app.runner.db(load).success(self._show_catalog).run()
+
+    def clear(self) -> None:
+        """Forget everything shown: lists, article, search text and the family's date."""
+        self._generation += 1
+        self.timer.stop()
+        self._filling = True
+        self.search.clear()
+        self.stage_combo.clear()
+        self.theme_combo.clear()
+        self.favourites_only.setChecked(False)
+        self._filling = False
+        self._reset_situation_date()
+        self.situation_label.clear()
+        self.situation_label.hide()
+        self.stages, self.themes = [], []
+        self.model.set_rows([])
+        self.count_label.clear()
+        self.current = None
+        self.current_article = None
+        self.favourite_button.setEnabled(False)
+        self._set_favourite_button(False)
+        self.reader.clear()
+
+    # -- catalogue and browsing ----------------------------------------------------------------
+    def _show_catalog(self, catalog: Catalog) -> None:
+        if not self.app.unlocked:
+            return
+        self.stages, self.themes = catalog.stages, catalog.themes
+        self._filling = True
+        for combo, everything, items in (
+            (self.stage_combo, "Toutes les étapes", [(s.id, s.name) for s in catalog.stages]),
+            (self.theme_combo, "Toutes les thématiques", [(t.id, t.name) for t in catalog.themes]),
+        ):
+            keep = combo.currentData()
+            combo.clear()
+            combo.addItem(everything, None)
+            for item_id, name in items:
+                combo.addItem(name, item_id)
+            found = combo.findData(keep)
+            combo.setCurrentIndex(max(found, 0))
+        self._filling = False
+        if not self.current:
+            self._show_welcome(catalog.badges)
+        if self.search.text().strip():
+            self.run_search()
+        else:
+            self.load_list()
+
+    def _filters_changed(self) -> None:
+        if self._filling:
+            return
+        if self.search.text().strip():
+            self.search.clear()  # choosing a stage or a thématique means browsing again
+        else:
+            self.load_list()
+
+    def load_list(self) -> None:
+        """Articles of the chosen stage / thématique (favourites only if asked)."""
+        self._generation += 1
+        generation = self._generation
+        stage, theme = self.stage_combo.currentData(), self.theme_combo.currentData()
+        favourites = self.favourites_only.isChecked()
+
+        def task(ctx: TaskContext) -> list[repo.ArticleSummary]:
+            return repo.list_article_summaries(ctx.store.conn, stage=stage, theme=theme, favourites_only=favourites)
+
+        def show(rows: list[repo.ArticleSummary]) -> None:
+            if generation != self._generation or not self.app.unlocked:
+                return
+            self._set_rows([ListRow.from_summary(r) for r in rows], show_kind=False)
+            count = len(rows)
+            what = "fiche favorite" if favourites else "fiche"
+            self.count_label.setText(f"{count} {what}{'s' if count > 1 else ''}" if count else "Aucune fiche.")
+
+        self.app.runner.db(task).success(show).run()
+
+    def _set_rows(self, rows: list[ListRow], *, show_kind: bool) -> None:
+        self.model.set_rows(rows, show_kind=show_kind)
+        if self.current is not None:
+            number = self.model.find(self.current.kind, self.current.id)
+            if number >= 0:
+                self.list.selectionModel().blockSignals(True)
+                self.list.setCurrentIndex(self.model.index(number, 0))
+                self.list.selectionModel().blockSignals(False)
+
+    # -- search ----------------------------------------------------------------------------------
+    def _text_changed(self, text: str) -> None:
+        if self._filling:
+            return
+        if text.strip():
+            self.timer.start()
+        else:
+            self.timer.stop()
+            self.load_list()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def run_search(self) -> None:
+        """Search articles and directory entries for the text typed; only the latest answer shows."""
+        text = self.search.text().strip()
+        if not text or not self.app.unlocked:
+            return
+        self._generation += 1
+        generation = self._generation
+
+        def task(ctx: TaskContext) -> tuple[list[SearchHit], set[str]]:
+            conn = ctx.store.conn
+            return global_search(conn, text, limit=SEARCH_LIMIT), set(repo.list_favourite_ids(conn))
+
+        def show(result: tuple[list[SearchHit], set[str]]) -> None:
+            if generation != self._generation or not self.app.unlocked:
+                return
+            hits, favourites = result
+            rows = [ListRow.from_hit(h, favourite=h.kind == KIND_ARTICLE and h.id in favourites) for h in hits]
+            self._set_rows(rows, show_kind=any(h.kind != KIND_ARTICLE for h in hits))
+            count = len(rows)
+            self.count_label.setText(
+                f"{count} résultat{'s' if count > 1 else ''} pour « {text} »"
+                if count
+                else f"Aucun résultat pour « {text} »."
+            )
+
+        self.app.runner.db(task).success(show).run()
+
+    def _open_first(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+            self.run_search()
+            return
+        if self.model.rowCount() > 0:
+            self.list.setFocus()
+            self.list.setCurrentIndex(self.model.index(0, 0))
+
+    # -- reading -------------------------------------------------------------------------------
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None:
+            self.open_row(row)
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.model.row_at(index.row())
+        if row is not None and row != self.current:
+            self.open_row(row)
+
+    def open_row(self, row: ListRow) -> None:
+        self.current = row
+        if row.kind == KIND_DIRECTORY and row.hit is not None:
+            self.current_article = None
+            self.favourite_button.setEnabled(False)
+            self.reader.setHtml(directory_hit_html(row.hit))
+            return
+        self.open_article(row.id)
+
+    def open_article(self, article_id: str) -> None:
+        terms = query_terms(self.search.text()) if self.search.text().strip() else []
+
+        def show(opened: Opened | None) -> None:
+            if not self.app.unlocked:
+                return
+            if opened is None:
+                self.reader.setPlainText(
+                    "Cette fiche n'existe plus dans vos contenus (retirée lors d'une synchronisation)."
+                )
+                return
+            self.current_article = opened.article
+            if self.current is None or self.current.id != article_id:
+                self.current = ListRow(KIND_ARTICLE, article_id, opened.article.title, Snippet(opened.article.summary))
+            self.reader.setHtml(
+                article_html(
+                    opened.article,
+                    stage_names={s.id: s.name for s in self.stages},
+                    theme_names={t.id: t.name for t in self.themes},
+                    badge_label=repo.BADGE_LABELS.get(opened.badge) if opened.badge else None,
+                    terms=terms,
+                )
+            )
+            self.favourite_button.setEnabled(True)
+            self._set_favourite_button(opened.favourite)
+            if opened.badge:
+                self.model.update_article(article_id, badge=None)
+                self._announce(Changes(content=True))
+
+        self.app.runner.db(_open_article(article_id)).success(show).run()
+
+    def _set_favourite_button(self, favourite: bool) -> None:
+        self.favourite_button.setProperty("favori", favourite)
+        self.favourite_button.setText("★ Retirer des favoris" if favourite else "☆ Ajouter aux favoris")
+        self.favourite_button.setAccessibleName(self.favourite_button.text())
+
+    def toggle_favourite(self) -> None:
+        article = self.current_article
+        if article is None:
+            return
+        wanted = not bool(self.favourite_button.property("favori"))
+
+        def task(ctx: TaskContext) -> bool:
+            with ctx.store.transaction() as conn:
+                repo.set_favourite(conn, article.id, wanted)
+            return wanted
+
+        def done(favourite: bool) -> None:
+            if not self.app.unlocked:
+                return
+            self._set_favourite_button(favourite)
+            self.model.update_article(article.id, favourite=favourite)
+            self.app.show_status("Fiche ajoutée aux favoris." if favourite else "Fiche retirée des favoris.")
+            self._announce(Changes(favourites=True))
+            if self.favourites_only.isChecked() and not self.search.text().strip():
+                self.load_list()
+
+        self.app.runner.db(task).success(done).run()
+
+    def _announce(self, changes: Changes) -> None:
+        self._own_change = True
+        try:
+            self.app.announce(changes)
+        finally:
+            self._own_change = False
+
+    def _link_clicked(self, url: QUrl) -> None:
+        if url.scheme() == ARTICLE_SCHEME:
+            article_id = url.path()
+            number = self.model.find(KIND_ARTICLE, article_id)
+            if number >= 0:
+                self.list.setCurrentIndex(self.model.index(number, 0))
+            else:
+                self.current = None
+                self.list.clearSelection()
+                self.open_article(article_id)
+        elif url.scheme() == "https":
+            QDesktopServices.openUrl(url)
+
+    def _show_welcome(self, badges: dict[str, int] | None = None) -> None:
+        news = ""
+        if badges:
+            parts = []
+            if badges.get(repo.BADGE_NEW):
+                parts.append(f"{badges[repo.BADGE_NEW]} nouvelle(s) fiche(s)")
+            if badges.get(repo.BADGE_UPDATED):
+                parts.append(f"{badges[repo.BADGE_UPDATED]} fiche(s) mise(s) à jour")
+            news = "<p><b>Depuis la dernière synchronisation :</b> " + " et ".join(parts) + ".</p>"
+        self.reader.setHtml(
+            "<h1>Bibliothèque des 1000 premiers jours</h1>"
+            "<p>Toutes les fiches sont consultables sans connexion.</p>"
+            "<ul><li>Tapez quelques lettres dans la recherche : les accents sont facultatifs "
+            "(« creche » trouve « crèche »).</li>"
+            "<li>Ou parcourez les fiches par étape et par thématique.</li>"
+            "<li>Indiquez le terme prévu ou la date de naissance d'un enfant pour voir son étape, "
+            "ses fiches et les prochains rendez-vous.</li></ul>" + news
+        )
+
+    # -- a family's stage ----------------------------------------------------------------------
+    def _reset_situation_date(self) -> None:
+        self.situation_date.setDate(QDate.currentDate())
+
+    def situation(self) -> tuple[dt.date | None, dt.date | None]:
+        qdate = self.situation_date.date()
+        day = dt.date(qdate.year(), qdate.month(), qdate.day())
+        return (day, None) if self.situation_kind.currentData() == DUE else (None, day)
+
+    def show_situation(self) -> None:
+        """Compute the family's stage, show that stage's articles and the dated events ahead."""
+        due, birth = self.situation()
+        today = self.today()
+        try:
+            stage_id = current_stage(due_date=due, birth_date=birth, today=today)
+            position = describe_position(due_date=due, birth_date=birth, today=today)
+        except TimelineError as exc:
+            self.situation_label.setText(exc.message)
+            self.situation_label.show()
+            return
+        stage = next((s for s in self.stages if s.id == stage_id), None)
+        self.situation_label.setText(
+            f"Étape : <b>{stage.name}</b> ({position})" if stage else f"Hors des 1000 premiers jours ({position})."
+        )
+        self.situation_label.show()
+        self._filling = True
+        self.search.clear()
+        self.theme_combo.setCurrentIndex(0)
+        self.favourites_only.setChecked(False)
+        self.stage_combo.setCurrentIndex(max(self.stage_combo.findData(stage_id), 0) if stage_id else 0)
+        self._filling = False
+        self.load_list()
+
+        def task(ctx: TaskContext) -> Calendar:
+            conn = ctx.store.conn
+            titles = {a.id: a.title for a in repo.list_article_summaries(conn)}
+            return Calendar(repo.list_events(conn), titles)
+
+        def show(calendar: Calendar) -> None:
+            if not self.app.unlocked:
+                return
+            ahead = upcoming_events(calendar.events, due_date=due, birth_date=birth, today=today)[:EVENTS_SHOWN]
+            self.current = None
+            self.current_article = None
+            self.favourite_button.setEnabled(False)
+            self.list.clearSelection()
+            self.reader.setHtml(
+                calendar_html(
+                    stage=stage,
+                    position=position,
+                    today=today,
+                    events=ahead,
+                    stage_names={s.id: s.name for s in self.stages},
+                    article_titles=calendar.article_titles,
+                )
+            )
+
+        self.app.runner.db(task).success(show).run()
 
 
 def create_page(app: AppContext) -> Page:
-    return PlaceholderPage(
-        app,
-        "Contenus",
-        "La bibliothèque des contenus (étapes, thématiques, articles, recherche instantanée) arrive dans une prochaine version. Les contenus embarqués sont déjà chargés dans vos données chiffrées.",
-    )
+    return ContenusPage(app)

@@ -1,0 +1,201 @@
+"""Articles and a family's calendar as HTML for the reading view, built from plain text.
+
+Every piece of text from the content (titles, bodies, URLs) goes through html.escape: a body that
+contains markup shows that markup as text, it is never interpreted. The markup here is the small
+subset QTextBrowser renders (tables for coloured boxes, no flex, no border-radius).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
+
+from milpj_desktop.content.models import Article, Stage
+from milpj_desktop.content.search import SearchHit, match_spans
+from milpj_desktop.content.timeline import DatedEvent
+
+ARTICLE_SCHEME = "article"  # internal links: article:<id>
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+HIGHLIGHT_STYLE = "background-color: #FFE88C;"
+_BRIEF_BG = "#E8EDFF"
+_KNOW_BG = "#FFF4D6"
+_MUTED = "#555555"
+
+
+def french_date(day: dt.date, *, weekday: bool = False) -> str:
+    """23 novembre 2026 (1er for the first of the month), optionally with the weekday."""
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{number} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+
+
+def esc(text: str, terms: Sequence[str] = ()) -> str:
+    """Escape text for HTML; with search terms, wrap the matched words in a highlight."""
+    if not terms:
+        return html.escape(text, quote=True)
+    out: list[str] = []
+    cursor = 0
+    for start, end in match_spans(text, terms):
+        out.append(html.escape(text[cursor:start], quote=True))
+        out.append(f'<span style="{HIGHLIGHT_STYLE}">{html.escape(text[start:end], quote=True)}</span>')
+        cursor = end
+    out.append(html.escape(text[cursor:], quote=True))
+    return "".join(out)
+
+
+def body_html(body: str, terms: Sequence[str] = ()) -> str:
+    """Plain body text to HTML: blank-line paragraphs, lines starting with "- " as list items."""
+    out: list[str] = []
+    for block in body.replace("\r\n", "\n").split("\n\n"):
+        # consecutive lines of the same kind (text or list item) form one <p> or one <ul>
+        run_kind = ""
+        run: list[str] = []
+        for line in [line.strip() for line in block.split("\n") if line.strip()] + [""]:
+            is_item = line.startswith(("- ", "– ", "• "))
+            kind = "" if not line else ("li" if is_item else "p")
+            if kind != run_kind and run:
+                out.append(_run_html(run_kind, run, terms))
+                run = []
+            run_kind = kind
+            if line:
+                run.append(line[2:].strip() if is_item else line)
+    return "\n".join(out)
+
+
+def _run_html(kind: str, lines: list[str], terms: Sequence[str]) -> str:
+    if kind == "li":
+        return "<ul>" + "".join(f"<li>{esc(item, terms)}</li>" for item in lines) + "</ul>"
+    return "<p>" + "<br>".join(esc(text, terms) for text in lines) + "</p>"
+
+
+def _box(title: str, inner: str, background: str) -> str:
+    return (
+        f'<table width="100%" cellpadding="10" cellspacing="0" style="background-color: {background}; '
+        f'margin-top: 8px; margin-bottom: 8px;"><tr><td><b>{html.escape(title)}</b>{inner}</td></tr></table>'
+    )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def article_html(
+    article: Article,
+    *,
+    stage_names: Mapping[str, str],
+    theme_names: Mapping[str, str],
+    badge_label: str | None = None,
+    terms: Sequence[str] = (),
+) -> str:
+    """The whole reading view of one article."""
+    parts = [f"<h1>{esc(article.title, terms)}</h1>"]
+    meta = []
+    if badge_label:
+        meta.append(f'<span style="color: #FFFFFF; background-color: #000091;">&nbsp;{esc(badge_label)}&nbsp;</span>')
+    meta.append("Étapes : " + esc(", ".join(stage_names.get(s, s) for s in article.stages)))
+    meta.append("Thématiques : " + esc(", ".join(theme_names.get(t, t) for t in article.themes)))
+    parts.append(f'<p style="color: {_MUTED};">' + " · ".join(meta) + "</p>")
+    parts.append(f"<p><i>{esc(article.summary, terms)}</i></p>")
+    if article.key_points:
+        points = "".join(f"<li>{esc(p, terms)}</li>" for p in article.key_points)
+        parts.append(_box("En bref", f"<ul>{points}</ul>", _BRIEF_BG))
+    for section in article.sections:
+        parts.append(f"<h2>{esc(section.title, terms)}</h2>")
+        parts.append(body_html(section.body, terms))
+    if article.did_you_know:
+        parts.append(_box("Le saviez-vous ?", f"<p>{esc(article.did_you_know, terms)}</p>", _KNOW_BG))
+    if article.links:
+        links = "".join(
+            f'<li><a href="{esc(link.url)}">{esc(link.title)}</a> <span style="color: {_MUTED};">'
+            f"({esc(_host(link.url))})</span></li>"
+            for link in article.links
+        )
+        parts.append(f"<h2>Pour aller plus loin</h2><ul>{links}</ul>")
+    sources = []
+    for source in article.sources:
+        title = esc(source.title)
+        if source.url:
+            title = f'<a href="{esc(source.url)}">{title}</a>'
+        sources.append(f"<li>{esc(source.body)} — {title}</li>")
+    parts.append(f"<h2>Sources</h2><ul>{''.join(sources)}</ul>")
+    parts.append(
+        f'<p style="color: {_MUTED};">Relu le {esc(french_date(article.reviewed_on))} · version {article.version}'
+        f" · mis à jour le {esc(french_date(article.updated_at.date()))}</p>"
+    )
+    return "\n".join(parts)
+
+
+def directory_hit_html(hit: SearchHit) -> str:
+    """A directory entry found by the global search (the Annuaire page shows the full record)."""
+    return (
+        f"<h1>{esc(hit.title)}</h1><p>{esc(hit.snippet.text)}</p>"
+        f'<p style="color: {_MUTED};">Structure ou professionnel de l\'annuaire local. '
+        "Ouvrez la page Annuaire pour ses coordonnées complètes et ses horaires.</p>"
+    )
+
+
+def calendar_html(
+    *,
+    stage: Stage | None,
+    position: str,
+    today: dt.date,
+    events: Sequence[DatedEvent],
+    stage_names: Mapping[str, str],
+    article_titles: Mapping[str, str],
+) -> str:
+    """A family's current stage and the dated events ahead (the stage selector's answer)."""
+    if stage is None:
+        parts = [
+            "<h1>Hors des 1000 premiers jours</h1>",
+            f"<p>Au {esc(french_date(today))} : {esc(position)}.</p>",
+        ]
+    else:
+        parts = [
+            f"<h1>{esc(stage.name)}</h1>",
+            f'<p style="color: {_MUTED};">Au {esc(french_date(today))} : {esc(position)}.</p>',
+            f"<p>{esc(stage.description)}</p>",
+        ]
+    if not events:
+        parts.append("<p>Aucun événement à venir.</p>")
+        return "\n".join(parts)
+    parts.append("<h2>Prochains rendez-vous et repères</h2>")
+    rows = []
+    for placed in events:
+        event = placed.event
+        name = esc(event.name)
+        if event.important:
+            name = f"<b>{name}</b> (important)"
+        related = [
+            f'<a href="{ARTICLE_SCHEME}:{esc(a)}">{esc(article_titles[a])}</a>'
+            for a in event.articles
+            if a in article_titles
+        ]
+        detail = esc(event.description)
+        if related:
+            detail += "<br>À lire : " + ", ".join(related)
+        stage_name = stage_names.get(placed.stage_id or "", "")
+        rows.append(
+            f'<tr><td valign="top" style="padding-right: 12px;"><b>{esc(french_date(placed.date))}</b>'
+            f'<br><span style="color: {_MUTED};">{esc(stage_name)}</span></td>'
+            f"<td>{name}<br>{detail}</td></tr>"
+        )
+    parts.append('<table cellpadding="6" cellspacing="0" width="100%">' + "".join(rows) + "</table>")
+    return "\n".join(parts)

@@ -1,0 +1,236 @@
+"""The Contenus page with real widgets on a real encrypted store, driven through pytest-qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from milpj_desktop.content import repository as repo
+from milpj_desktop.content.models import Section
+from milpj_desktop.content.render import article_html, body_html
+from milpj_desktop.content.search import KIND_DIRECTORY, SearchHit, Snippet
+from milpj_desktop.store import Store
+from milpj_desktop.worker import StoreWorker, TaskContext
+from tests.test_content_repository import make_article
+from ui.contenus_list import ContentListModel, ListRow
+from ui.context import AppContext
+from ui.ops import Runner
+from ui.pages.contenus import ContenusPage
+from ui.qt import Qt
+
+T = TypeVar("T")
+HOSTILE = (
+    "<script>alert('x')</script> <img src=x onerror=alert(1)> "
+    '<a href="javascript:alert(2)">cliquez</a> <b>gras</b> &amp; <h1>TITRE</h1>'
+)
+
+
+@pytest.fixture
+def page(qtbot: QtBot, content_store: Store) -> Iterator[ContenusPage]:
+    worker = StoreWorker()
+    worker.open(lambda: content_store).result(timeout=30)
+    runner = Runner(worker)
+    app = AppContext(runner)
+    app.unlocked = True
+    widget = ContenusPage(app)
+    widget.today = lambda: dt.date(2026, 7, 1)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    widget.on_shown()
+    qtbot.waitUntil(lambda: widget.model.rowCount() > 0, timeout=10000)
+    yield widget
+    runner.shutdown()
+
+
+def on_store(page: ContenusPage, fn: Callable[[TaskContext], T]) -> T:
+    """Run something on the store thread (where the page's work runs) and wait for it."""
+    return page.app.runner.worker.run(fn).result(timeout=30)
+
+
+def titles(page: ContenusPage) -> list[str]:
+    return [r.title for r in page.model.rows()]
+
+
+def test_browse_by_stage_and_theme(qtbot: QtBot, page: ContenusPage) -> None:
+    total = on_store(page, lambda ctx: repo.count_articles(ctx.store.conn))
+    assert page.model.rowCount() == total
+    assert page.stage_combo.count() == 10  # "Toutes les étapes" + 9 stages
+    assert page.theme_combo.itemText(0) == "Toutes les thématiques"
+    page.stage_combo.setCurrentIndex(page.stage_combo.findData("2-3-ans"))
+    expected = on_store(page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="2-3-ans")])
+    qtbot.waitUntil(lambda: titles(page) == expected, timeout=5000)
+    page.theme_combo.setCurrentIndex(page.theme_combo.findData("securite"))
+    both = on_store(
+        page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="2-3-ans", theme="securite")]
+    )
+    qtbot.waitUntil(lambda: titles(page) == both, timeout=5000)
+    assert page.count_label.text().startswith(f"{len(both)} fiche")
+
+
+def test_search_as_you_type_without_accents(qtbot: QtBot, page: ContenusPage) -> None:
+    page.search.setFocus()
+    qtbot.keyClicks(page.search, "creche")  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: "pour « creche »" in page.count_label.text(), timeout=5000)
+    rows = page.model.rows()
+    assert rows
+    assert all("crèche" in (r.title + r.snippet.text).lower() or r.snippet.spans for r in rows)
+    html = page.model.data(page.model.index(0, 0), ContentListModel.HtmlRole)
+    assert "<b>" in html
+    # more letters: the list follows the last text typed only
+    page.search.clear()
+    qtbot.keyClicks(page.search, "allait")  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: "pour « allait »" in page.count_label.text(), timeout=5000)
+    assert any("allaitement" in r.title.lower() for r in page.model.rows())
+    # Enter opens the first result
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
+    first = page.model.rows()[0]
+    qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == first.id, timeout=5000)
+    assert first.title in page.reader.toPlainText()
+    # Escape empties the search and the list browses again
+    page.search.setFocus()
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)  # type: ignore[no-untyped-call]
+    total = on_store(page, lambda ctx: repo.count_articles(ctx.store.conn))
+    qtbot.waitUntil(lambda: page.model.rowCount() == total, timeout=5000)
+
+
+def test_reading_view_shows_every_part_of_an_article(qtbot: QtBot, page: ContenusPage) -> None:
+    article = on_store(
+        page,
+        lambda ctx: next(a for a in repo.list_articles(ctx.store.conn) if a.key_points and a.did_you_know and a.links),
+    )
+    page.open_article(article.id)
+    qtbot.waitUntil(lambda: page.current_article is not None, timeout=5000)
+    text = page.reader.toPlainText()
+    for expected in (article.title, "En bref", "Le saviez-vous ?", "Pour aller plus loin", "Sources", "Relu le"):
+        assert expected in text
+    assert article.sections[0].title in text
+    assert article.links[0].title in text
+
+
+def test_hostile_html_in_a_body_is_shown_as_text(qtbot: QtBot, page: ContenusPage) -> None:
+    hostile = make_article(
+        "fiche-piegee",
+        "Fiche <i>piégée</i>",
+        HOSTILE,
+        summary="Résumé <script>x</script>",
+        key_points=["<u>point</u>"],
+        did_you_know="<marquee>info</marquee>",
+    )
+
+    def insert(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            repo.upsert_article(conn, hostile)
+
+    on_store(page, insert)
+    page.open_article("fiche-piegee")
+    qtbot.waitUntil(lambda: page.current_article is not None, timeout=5000)
+    text = page.reader.toPlainText()
+    assert "Fiche <i>piégée</i>" in text
+    assert "<script>alert('x')</script>" in text
+    assert '<a href="javascript:alert(2)">cliquez</a>' in text
+    assert "<b>gras</b> &amp; <h1>TITRE</h1>" in text
+    assert "<u>point</u>" in text and "<marquee>info</marquee>" in text
+    # nothing became markup: no javascript link, no image in the document
+    rendered = page.reader.toHtml()
+    assert 'href="javascript' not in rendered
+    assert "<img" not in rendered
+    # and the search list escapes it too
+    page.search.setText("piegee")
+    qtbot.waitUntil(lambda: "pour « piegee »" in page.count_label.text(), timeout=5000)
+    row_html = page.model.data(page.model.index(0, 0), ContentListModel.HtmlRole)
+    assert "&lt;i&gt;" in row_html
+    assert "<i>pi" not in row_html
+
+
+def test_render_escapes_everything() -> None:
+    article = make_article("x", "<b>T</b>", HOSTILE, sections=[Section(title="<h1>S</h1>", body=HOSTILE)])
+    rendered = article_html(article, stage_names={}, theme_names={})
+    assert "<script" not in rendered
+    assert "<img" not in rendered
+    assert "&lt;script&gt;" in rendered
+    assert "&lt;h1&gt;S&lt;/h1&gt;" in rendered
+    assert body_html("- <b>x</b>") == "<ul><li>&lt;b&gt;x&lt;/b&gt;</li></ul>"
+
+
+def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: ContenusPage) -> None:
+    article_id = page.model.rows()[0].id
+
+    def badge(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            conn.execute("UPDATE article SET badge = 'updated' WHERE id = ?", (article_id,))
+
+    on_store(page, badge)
+    page.load_list()
+    qtbot.waitUntil(lambda: page.model.rows()[0].badge == "updated", timeout=5000)
+    assert "mis à jour" in page.model.data(page.model.index(0, 0), ContentListModel.HtmlRole)
+    page.list.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == article_id, timeout=5000)
+    assert "mis à jour" in page.reader.toPlainText()  # shown once, on this reading
+    qtbot.waitUntil(lambda: page.model.rows()[0].badge is None, timeout=5000)
+    assert on_store(page, lambda ctx: repo.article_badge(ctx.store.conn, article_id)) is None
+
+    assert page.favourite_button.isEnabled()
+    assert page.favourite_button.text() == "☆ Ajouter aux favoris"
+    qtbot.mouseClick(page.favourite_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: page.favourite_button.text() == "★ Retirer des favoris", timeout=5000)
+    assert on_store(page, lambda ctx: repo.is_favourite(ctx.store.conn, article_id))
+    assert page.model.rows()[0].favourite
+    page.favourites_only.setChecked(True)
+    qtbot.waitUntil(lambda: [r.id for r in page.model.rows()] == [article_id], timeout=5000)
+
+
+def test_family_situation_shows_stage_articles_and_events(qtbot: QtBot, page: ContenusPage) -> None:
+    page.situation_kind.setCurrentIndex(page.situation_kind.findData("terme"))
+    page.situation_date.setDate(page.situation_date.date().fromString("2026-12-01", "yyyy-MM-dd"))
+    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert page.stage_combo.currentData() == "fin-grossesse"
+    assert "Suite et fin de grossesse" in page.situation_label.text()
+    assert "19 SA + 1 jour" in page.situation_label.text()
+    qtbot.waitUntil(lambda: "Prochains rendez-vous" in page.reader.toPlainText(), timeout=5000)
+    expected = on_store(page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="fin-grossesse")])
+    qtbot.waitUntil(lambda: titles(page) == expected, timeout=5000)
+    assert "juillet 2026" in page.reader.toPlainText()
+    # a birth date in the future is refused with a sentence, not a crash
+    page.situation_kind.setCurrentIndex(page.situation_kind.findData("naissance"))
+    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    assert "postérieure" in page.situation_label.text()
+
+
+def test_lock_forgets_everything_shown(qtbot: QtBot, page: ContenusPage) -> None:
+    page.search.setText("vaccin")
+    qtbot.waitUntil(lambda: "pour « vaccin »" in page.count_label.text(), timeout=5000)
+    page.list.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(lambda: page.current_article is not None, timeout=5000)
+    page.app.unlocked = False
+    page.on_locked()
+    assert page.model.rowCount() == 0
+    assert page.search.text() == ""
+    assert page.reader.toPlainText() == ""
+    assert page.current_article is None
+    assert page.stage_combo.count() == 0
+    assert page.situation_date.date().toPython() == dt.date.today()
+
+
+def test_list_model_without_a_window() -> None:
+    model = ContentListModel()
+    hit = SearchHit(kind=KIND_DIRECTORY, id="42", title="PMI <Nord>", snippet=Snippet("Lille <59000>", ((0, 5),)))
+    model.set_rows(
+        [ListRow(kind="article", id="a", title="Titre", snippet=Snippet("Résumé"), badge="new"), ListRow.from_hit(hit)],
+        show_kind=True,
+    )
+    assert model.rowCount() == 2
+    assert model.data(model.index(0, 0)) == "Article, Titre, nouveau"
+    assert model.data(model.index(1, 0), ContentListModel.IdRole) == "42"
+    html = model.data(model.index(1, 0), ContentListModel.HtmlRole)
+    assert "Annuaire" in html
+    assert "PMI &lt;Nord&gt;" in html
+    assert "<b>Lille</b> &lt;59000&gt;" in html
+    model.update_article("a", favourite=True)
+    assert "★" in model.data(model.index(0, 0), ContentListModel.HtmlRole)
+    assert model.find("article", "a") == 0
+    assert model.find("article", "zzz") == -1

@@ -156,3 +156,39 @@ def test_real_pack_is_searchable(content_store: Store) -> None:
         article = repo.get_article(conn, hit.id)
         assert article is not None
     assert search_articles(conn, "creche") == search_articles(conn, "crèche")
+
+
+def test_global_search_lists_directory_entries_after_articles(searchable: Store) -> None:
+    import datetime as dt
+
+    from milpj_desktop.directory.models import DirectoryEntry
+    from milpj_desktop.directory.repository import add_local
+
+    entry = DirectoryEntry(
+        kind="structure",
+        type="creche",
+        name="Crèche Les Lucioles <b>",
+        address="3 rue des Écoles",
+        postcode="25000",
+        commune="Besançon",
+        phone="03 81 00 00 00",
+        updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
+    with searchable.transaction() as conn:
+        entry_id = add_local(conn, entry)
+    hits = global_search(searchable.conn, "creche")
+    kinds = [h.kind for h in hits]
+    assert kinds == sorted(kinds, key=lambda k: k != "article")  # articles first
+    directory = [h for h in hits if h.kind == "annuaire"]
+    assert [h.id for h in directory] == [entry_id]
+    assert directory[0].title == "Crèche Les Lucioles <b>"
+    assert directory[0].title_spans == ((0, 6),)
+    assert "Besançon" in directory[0].snippet.text
+    payload = directory[0].to_json()
+    assert payload["type"] == "annuaire"
+    assert payload["titre"] == "Crèche Les Lucioles <b>"
+    from milpj_desktop.content.render import directory_hit_html
+
+    card = directory_hit_html(directory[0])
+    assert "Lucioles &lt;b&gt;" in card
+    assert "03 81" in card

@@ -145,11 +145,19 @@ def article_html(
 
 def directory_hit_html(hit: SearchHit) -> str:
     """A directory entry found by the global search (the Annuaire page shows the full record)."""
-    return (
-        f"<h1>{esc(hit.title)}</h1><p>{esc(hit.snippet.text)}</p>"
-        f'<p style="color: {_MUTED};">Structure ou professionnel de l\'annuaire local. '
-        "Ouvrez la page Annuaire pour ses coordonnées complètes et ses horaires.</p>"
+    lines = [f"<h1>{esc(hit.title)}</h1>"]
+    if hit.snippet.text:
+        lines.append(f"<p>{esc(hit.snippet.text)}</p>")
+    address, phone = hit.extra.get("adresse"), hit.extra.get("telephone")
+    if address:
+        lines.append(f"<p><b>Adresse :</b> {esc(address)}</p>")
+    if phone:
+        lines.append(f"<p><b>Téléphone :</b> {esc(phone)}</p>")
+    lines.append(
+        f'<p style="color: {_MUTED};">Structure ou professionnel de l\'annuaire. '
+        "Ouvrez la page Annuaire pour la fiche complète, les horaires et vos notes.</p>"
     )
+    return "\n".join(lines)
 
 
 def calendar_html(

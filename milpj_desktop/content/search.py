@@ -11,8 +11,6 @@ text themselves (the UI renders it as HTML with every character escaped).
 from __future__ import annotations
 
 import html
-import importlib
-import importlib.util
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -23,7 +21,6 @@ from milpj_desktop.content.models import Article
 
 KIND_ARTICLE = "article"
 KIND_DIRECTORY = "annuaire"
-DIRECTORY_SEARCH_MODULE = "milpj_desktop.directory.search"
 
 # bm25 weights, in the order of article_fts's columns
 _WEIGHTS = {
@@ -249,7 +246,7 @@ class SearchHit:
             "titre": self.title,
             "extrait": self.snippet.text,
             "surlignages": [list(s) for s in self.snippet.spans],
-            "score": round(-self.rank, 4),
+            **({"score": round(-self.rank, 4)} if self.kind == KIND_ARTICLE else {}),
             **self.extra,
         }
 
@@ -341,65 +338,38 @@ def _run(conn: Any, match: str, limit: int) -> list[tuple[str, str | None, str, 
     return [tuple(r) for r in conn.execute(sql, (match, limit)).fetchall()]
 
 
-# -- directory hook ------------------------------------------------------------------------------
-def directory_search_available() -> bool:
-    """Whether the directory's search module (issue 4) is installed in this build."""
-    try:
-        return importlib.util.find_spec(DIRECTORY_SEARCH_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
-
-
+# -- directory ---------------------------------------------------------------------------------
 def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit]:
-    """Directory entries matching the text, through milpj_desktop.directory.search.text_search.
+    """Directory entries matching the text (milpj_desktop.directory.search.text_search), best first.
 
-    Hook: returns nothing while the directory module is absent.
+    Returns nothing in a build without the directory module.
     """
-    if not directory_search_available():
+    try:
+        from milpj_desktop.directory.phone import format_phone
+        from milpj_desktop.directory.search import text_search
+    except ImportError:
         return []
-    module = importlib.import_module(DIRECTORY_SEARCH_MODULE)
     terms = query_terms(text)
     hits = []
-    for row in module.text_search(conn, text, limit):
-        hits.append(_directory_hit(row, terms))
-    return hits
-
-
-def _field(row: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(row, dict) and name in row:
-            return row[name]
-        if hasattr(row, name):
-            return getattr(row, name)
-    return None
-
-
-def _directory_hit(row: Any, terms: Sequence[str]) -> SearchHit:
-    """Adapt one result of the directory's text_search to a SearchHit."""
-    entry = _field(row, "entry") or row
-    entry_id = _field(entry, "id", "entry_id")
-    name = str(_field(entry, "name", "nom", "title") or "")
-    details = [
-        str(v)
-        for v in (
-            _field(entry, "type_label", "kind_label", "type", "kind"),
-            _field(entry, "address", "adresse"),
-            _field(entry, "postcode", "postal_code", "code_postal"),
-            _field(entry, "city", "commune", "ville"),
-            _field(entry, "phone", "telephone"),
+    for position, found in enumerate(text_search(conn, text, limit)):
+        entry = found.entry
+        place = " ".join(p for p in (entry.postcode, entry.commune) if p)
+        address = ", ".join(p for p in (entry.address, place) if p)
+        phone = format_phone(entry.phone) if entry.phone else ""
+        detail = " · ".join(p for p in (entry.type_label, address, phone) if p)
+        extra = {"type_annuaire": entry.type, "adresse": address, "telephone": phone, "origine": found.origin}
+        hits.append(
+            SearchHit(
+                kind=KIND_DIRECTORY,
+                id=found.id,
+                title=entry.name,
+                snippet=Snippet(detail, tuple(match_spans(detail, terms))),
+                title_spans=tuple(match_spans(entry.name, terms)),
+                rank=float(position),
+                extra={k: v for k, v in extra.items() if v},
+            )
         )
-        if v
-    ]
-    detail = " · ".join(details)
-    rank = _field(row, "rank", "score")
-    return SearchHit(
-        kind=KIND_DIRECTORY,
-        id=str(entry_id),
-        title=name,
-        snippet=Snippet(detail, tuple(match_spans(detail, terms))),
-        title_spans=tuple(match_spans(name, terms)),
-        rank=float(rank) if isinstance(rank, int | float) else 0.0,
-    )
+    return hits
 
 
 def global_search(conn: Any, text: str, *, limit: int = 30, directory_limit: int = 20) -> list[SearchHit]:

@@ -230,6 +230,7 @@ def test_list_model_without_a_window() -> None:
     assert "Annuaire" in html
     assert "PMI &lt;Nord&gt;" in html
     assert "<b>Lille</b> &lt;59000&gt;" in html
+    assert "<b>PMI &lt;Nord&gt;</b>" in html
     model.update_article("a", favourite=True)
     assert "★" in model.data(model.index(0, 0), ContentListModel.HtmlRole)
     assert model.find("article", "a") == 0

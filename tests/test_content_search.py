@@ -192,3 +192,8 @@ def test_global_search_lists_directory_entries_after_articles(searchable: Store)
     card = directory_hit_html(directory[0])
     assert "Lucioles &lt;b&gt;" in card
     assert "03 81" in card
+
+
+def test_snippet_shows_list_items_as_bullets() -> None:
+    snippet = make_snippet("Il faut :\n- un document\n- un vaccin", ["vaccin"])
+    assert snippet.text == "Il faut : • un document • un vaccin"

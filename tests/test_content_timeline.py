@@ -146,3 +146,20 @@ def test_same_day_events_put_the_important_first() -> None:
     events = [_event("a", 5), _event("b", 5, important=True)]
     found = upcoming_events(events, birth_date=D(2026, 1, 1), today=D(2026, 1, 1))
     assert [d.event.id for d in found] == ["b", "a"]
+
+
+def test_events_of_the_birth_week_are_placed_in_accouchement() -> None:
+    birth_event = Event(
+        id="declaration",
+        name="Déclaration de naissance",
+        description="Dans les 5 jours.",
+        offset_days=5,
+        stages=["accouchement", "0-3-mois"],
+        sources=[Source(body="Service-public.fr", title="Déclaration")],
+    )
+    later = _event("examen-8-jours", 8)
+    found = upcoming_events([birth_event, later], birth_date=D(2026, 1, 1), today=D(2026, 1, 1))
+    assert [(d.event.id, d.stage_id) for d in found] == [
+        ("declaration", "accouchement"),
+        ("examen-8-jours", "0-3-mois"),
+    ]

@@ -78,8 +78,7 @@ class ListRow:
         return BADGE_LABELS.get(self.badge) if self.badge else None
 
     def html(self, *, show_kind: bool) -> str:
-        title = Snippet(self.title, self.title_spans).html()
-        head = [f"<b>{title}</b>" if not self.title_spans else title]
+        head = [f"<b>{Snippet(self.title, self.title_spans).html(tag='u')}</b>"]
         if self.favourite:
             head.insert(0, f'<span style="color: #B34000;">{_FAVOURITE}</span>')
         if self.badge_label:

@@ -271,7 +271,8 @@ def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
 
 def make_snippet(text: str, terms: Sequence[str], *, width: int = 160) -> Snippet:
     """About `width` characters of `text` around its first match, cut at word boundaries."""
-    flat = " ".join(text.split())
+    bulleted = re.sub(r"(?m)^\s*- ", "• ", text)
+    flat = " ".join(bulleted.split())
     spans = match_spans(flat, terms)
     if not spans:
         cut = flat if len(flat) <= width else flat[:width].rsplit(" ", 1)[0] + " …"

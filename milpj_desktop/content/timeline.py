@@ -32,6 +32,9 @@ EARLY_PREGNANCY_END = -189  # 14 SA, offset to the due date
 MAX_AGE_YEARS = 3
 
 PREGNANCY_STAGES = ("debut-grossesse", "fin-grossesse")
+# Events of the birth itself (offset 0 to 7 days) that name this stage are placed in it.
+BIRTH_STAGE = "accouchement"
+BIRTH_STAGE_DAYS = 7
 # (stage, age limit in calendar months, inclusive)
 CHILD_STAGES: tuple[tuple[str, int], ...] = (
     ("0-3-mois", 3),
@@ -136,6 +139,13 @@ def event_date(event: Event, *, anchor: dt.date) -> dt.date:
     return anchor + dt.timedelta(days=event.offset_days)
 
 
+def _event_stage(event: Event, day: dt.date, *, anchor: dt.date) -> str | None:
+    """The stage an event's date falls into; the birth's first week is "accouchement" for events of it."""
+    if BIRTH_STAGE in event.stages and 0 <= (day - anchor).days <= BIRTH_STAGE_DAYS:
+        return BIRTH_STAGE
+    return stage_on(day, anchor=anchor) or (event.stages[0] if event.stages else None)
+
+
 def upcoming_events(
     events: Iterable[Event],
     *,
@@ -148,8 +158,8 @@ def upcoming_events(
     """Events dated from today on (or all, with include_past), in date order, with their stage.
 
     `horizon` (a timedelta or a number of days) drops events later than today + horizon.
-    The stage is the one the event's date falls into, or the event's first stage when the date
-    is outside the 1000 days.
+    The stage is the one the event's date falls into ("accouchement" for an event of that stage
+    dated in the first week), or the event's first stage when the date is outside the 1000 days.
     """
     anchor, _ = _anchor(due_date, birth_date)
     limit: dt.date | None = None
@@ -163,7 +173,7 @@ def upcoming_events(
             continue
         if limit is not None and day > limit:
             continue
-        stage = stage_on(day, anchor=anchor) or (event.stages[0] if event.stages else None)
+        stage = _event_stage(event, day, anchor=anchor)
         placed.append(DatedEvent(event, day, stage))
     placed.sort(key=lambda d: (d.date, not d.event.important, d.event.name))
     return placed

@@ -35,6 +35,7 @@ from ui.qt import (
     QDate,
     QDateEdit,
     QDesktopServices,
+    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QKeySequence,
@@ -157,7 +158,8 @@ class ContenusPage(Page):
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
-        filters = QHBoxLayout()
+        filters = QFormLayout()
+        filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("filtre-etape")
         self.stage_combo.setAccessibleName("Filtrer par étape")
@@ -167,9 +169,11 @@ class ContenusPage(Page):
         self.favourites_only = QCheckBox("Favoris")
         self.favourites_only.setObjectName("filtre-favoris")
         self.favourites_only.setToolTip("N'afficher que vos fiches favorites")
-        filters.addWidget(self.stage_combo, 3)
-        filters.addWidget(self.theme_combo, 3)
-        filters.addWidget(self.favourites_only)
+        theme_row = QHBoxLayout()
+        theme_row.addWidget(self.theme_combo, 1)
+        theme_row.addWidget(self.favourites_only)
+        filters.addRow("Étape :", self.stage_combo)
+        filters.addRow("Thématique :", theme_row)
         column.addLayout(filters)
 
         box = QGroupBox("Situation d'une famille")

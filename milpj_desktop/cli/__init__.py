@@ -11,7 +11,11 @@ from milpj_desktop import __version__
 from milpj_desktop.errors import KnownError
 
 # Each module has register(subparsers) and sets `func(args) -> int` on its parsers.
-COMMAND_MODULES: tuple[str, ...] = ("milpj_desktop.cli.store_cmds", "milpj_desktop.cli.content_cmds")
+COMMAND_MODULES: tuple[str, ...] = (
+    "milpj_desktop.cli.store_cmds",
+    "milpj_desktop.cli.content_cmds",
+    "milpj_desktop.cli.handout_cmds",
+)
 
 _FRENCH = {
     "the following arguments are required: %s": "arguments obligatoires manquants : %s",

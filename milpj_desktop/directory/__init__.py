@@ -1,0 +1,1 @@
+"""The encrypted directory (annuaire): structures and professionals near the families."""

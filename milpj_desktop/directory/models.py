@@ -1,0 +1,299 @@
+"""Directory records (annuaire): the entry — also the sync wire format — and the correction request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
+from milpj_desktop.directory.phone import normalize_phone
+
+Kind = Literal["structure", "professionnel"]
+Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+Accessibility = Literal["accessible", "non-accessible", "sur-demande"]
+CorrectionState = Literal["pending", "sent"]
+
+WEEKDAYS: tuple[Weekday, ...] = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+TYPE_LABELS: dict[str, str] = {
+    "pmi": "PMI",
+    "maternite": "Maternité",
+    "maison-naissance": "Maison de naissance",
+    "caf": "CAF",
+    "cpam": "CPAM",
+    "mairie": "Mairie",
+    "planning-familial": "Planning familial / centre de santé sexuelle",
+    "saad": "SAAD (aide à domicile)",
+    "laep": "LAEP (lieu d'accueil enfants-parents)",
+    "creche": "Crèche / EAJE",
+    "relais-petite-enfance": "Relais petite enfance",
+    "sage-femme": "Sage-femme",
+    "pediatre": "Pédiatre",
+    "medecin-generaliste": "Médecin généraliste",
+    "puericultrice": "Infirmier·e puéricultrice",
+    "lactation": "Consultant·e en lactation",
+    "psy-perinatale": "Psychologie périnatale / CMP",
+    "bibliotheque": "Bibliothèque-médiathèque",
+    "association-parentalite": "Association de soutien à la parentalité",
+}
+
+# The kind a type usually has (the form proposes it; an entry may say otherwise).
+TYPE_KINDS: dict[str, Kind] = {
+    t: "professionnel"
+    if t in {"sage-femme", "pediatre", "medecin-generaliste", "puericultrice", "lactation"}
+    else "structure"
+    for t in DIRECTORY_TYPE_IDS
+}
+
+KIND_LABELS: dict[str, str] = {"structure": "Structure", "professionnel": "Professionnel"}
+
+ACCESSIBILITY_LABELS: dict[str, str] = {
+    "accessible": "Accessible aux personnes à mobilité réduite",
+    "non-accessible": "Non accessible aux personnes à mobilité réduite",
+    "sur-demande": "Accessibilité sur demande",
+}
+
+# ISO 639-1 codes shown in French; others are accepted and shown as their code.
+LANGUAGE_NAMES: dict[str, str] = {
+    "fr": "français",
+    "en": "anglais",
+    "ar": "arabe",
+    "es": "espagnol",
+    "pt": "portugais",
+    "it": "italien",
+    "de": "allemand",
+    "tr": "turc",
+    "ro": "roumain",
+    "pl": "polonais",
+    "ru": "russe",
+    "uk": "ukrainien",
+    "zh": "chinois",
+    "vi": "vietnamien",
+    "ta": "tamoul",
+    "wo": "wolof",
+    "bm": "bambara",
+    "ber": "berbère",
+    "fa": "persan",
+    "ps": "pachto",
+    "ku": "kurde",
+    "sq": "albanais",
+    "hy": "arménien",
+    "ka": "géorgien",
+    "ln": "lingala",
+    "sw": "swahili",
+    "so": "somali",
+    "ti": "tigrigna",
+    "lsf": "langue des signes française",
+    "rcf": "créole réunionnais",
+    "gcf": "créole antillais",
+}
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_POSTCODE = re.compile(r"^\d{5}$")
+_NATIONAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TimeSlot(_Strict):
+    """One opening slot, 'HH:MM' to 'HH:MM' (24:00 allowed as a closing time)."""
+
+    opens: str
+    closes: str
+
+    @field_validator("opens", "closes", mode="before")
+    @classmethod
+    def _hhmm(cls, value: object) -> object:
+        if isinstance(value, str) and re.match(r"^\d{1,2}:\d{2}(:\d{2})?$", value.strip()):
+            hours, minutes = value.strip().split(":")[:2]
+            value = f"{int(hours):02d}:{minutes}"
+        if not isinstance(value, str) or not _HHMM.match(value):
+            raise ValueError(f"heure « {value} » invalide (HH:MM attendu)")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeSlot:
+        if self.closes <= self.opens:
+            raise ValueError(f"créneau {self.opens}–{self.closes} : la fermeture doit suivre l'ouverture")
+        return self
+
+
+class DayRange(_Strict):
+    """Days first_day to last_day (inclusive, may wrap past dimanche) share the same slots."""
+
+    first_day: Weekday
+    last_day: Weekday
+    slots: list[TimeSlot] = Field(min_length=1, max_length=6)
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> DayRange:
+        ordered = sorted(self.slots, key=lambda s: s.opens)
+        for before, after in itertools.pairwise(ordered):
+            if after.opens < before.closes:
+                raise ValueError(f"créneaux qui se chevauchent : {before.opens}–{before.closes} et {after.opens}")
+        return self
+
+
+class DirectoryEntry(_Strict):
+    """A structure or a professional. National entries carry national_id; local ones have none."""
+
+    national_id: str | None = None
+    kind: Kind
+    type: str
+    name: Name
+    address: Line = ""
+    postcode: str = ""
+    commune_insee: str = ""
+    commune: Line = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    hours: list[DayRange] = Field(default_factory=list)
+    accessibility: Accessibility | None = None
+    languages: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    source: Line = ""
+    updated_at: dt.datetime
+
+    @field_validator("national_id")
+    @classmethod
+    def _national_id(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _NATIONAL_ID.match(value) or value.startswith("local-"):
+            raise ValueError(f"identifiant national « {value} » invalide")
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in DIRECTORY_TYPE_IDS:
+            raise ValueError(f"type « {value} » inconnu")
+        return value
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _POSTCODE.match(value):
+            raise ValueError(f"code postal « {value} » invalide (5 chiffres attendus)")
+        return value
+
+    @field_validator("commune_insee")
+    @classmethod
+    def _insee(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value and not _INSEE.match(value):
+            raise ValueError(f"code commune INSEE « {value} » invalide")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return normalize_phone(value)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return check_email(value)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        return check_website(value)
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        out: list[str] = []
+        for code in value:
+            code = code.strip().lower()
+            if not _LANG.match(code):
+                raise ValueError(f"langue « {code} » invalide (code ISO à 2 ou 3 lettres attendu)")
+            if code not in out:
+                out.append(code)
+        return out
+
+    @field_validator("stages")
+    @classmethod
+    def _stages(cls, value: list[str]) -> list[str]:
+        unknown = [s for s in value if s not in STAGE_IDS]
+        if unknown:
+            raise ValueError(f"étape(s) inconnue(s) : {', '.join(unknown)}")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _coordinates(self) -> DirectoryEntry:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude et longitude vont ensemble")
+        return self
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS[self.type]
+
+    @property
+    def departement(self) -> str:
+        """Département code from the INSEE code (else the postcode): '25', '2A', '974'."""
+        return departement_of(self.commune_insee, self.postcode)
+
+
+def check_email(value: str) -> str:
+    """A plausible e-mail address ('' allowed); 'mailto:' is dropped."""
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    if value and not _EMAIL.match(value):
+        raise ValueError(f"adresse électronique « {value} » invalide")
+    return value
+
+
+def check_website(value: str) -> str:
+    """An http(s) address ('' allowed); 'www.exemple.fr' becomes 'https://www.exemple.fr'."""
+    value = value.strip()
+    if not value:
+        return ""
+    if "@" in value.split("/")[0] or " " in value:
+        raise ValueError(f"site web « {value} » invalide")
+    if not re.match(r"^https?://", value, re.IGNORECASE):
+        value = "https://" + value
+    if not re.match(r"^https?://[^/\s.:@]+\.[^/\s]+", value, re.IGNORECASE):
+        raise ValueError(f"site web « {value} » invalide")
+    return value
+
+
+def departement_of(insee: str, postcode: str = "") -> str:
+    code = insee or postcode
+    if not code:
+        return ""
+    if code.startswith("97") or code.startswith("98"):
+        return code[:3]
+    if insee:
+        return code[:2]
+    if code.startswith("20"):  # a Corsican postcode alone does not say 2A or 2B
+        return "2A" if code < "20200" else "2B"
+    return code[:2]
+
+
+class Correction(_Strict):
+    """A "Signaler une correction" request on a national entry, waiting in the outbox."""
+
+    uuid: str
+    national_id: str
+    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    created_at: dt.datetime
+    state: CorrectionState = "pending"

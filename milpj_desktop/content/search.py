@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from milpj_desktop.content.models import Article
@@ -116,6 +117,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalize(text))
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light French stem of one normalised word (plural, gender, common derivations)."""
     if len(word) > _MIN_STEM and word[-1] in "sx":
@@ -251,22 +253,70 @@ class SearchHit:
         }
 
 
+@lru_cache(maxsize=65536)
+def _normal_word(word: str) -> str:
+    return normalize(word)
+
+
 def _matches(word: str, terms: Sequence[str], term_stems: Sequence[str]) -> bool:
-    """Whether a normalised word of the text is one the query asked for."""
-    if any(word.startswith(t) for t in terms):
-        return True
-    word_stem = stem(word)
-    return any(word_stem.startswith(s) for s in term_stems)
+    """Whether a normalised word of the text is one the query asked for.
+
+    A stem is a prefix of its word, so a word that does not start with a term's stem cannot
+    match it: the stemmer only runs on the few words that pass that cheap test.
+    """
+    for term, term_stem in zip(terms, term_stems, strict=True):
+        if word.startswith(term_stem) and (word.startswith(term) or stem(word).startswith(term_stem)):
+            return True
+    return False
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table that folds one character to one (lower case, accent removed), so
+    spans found in the folded text are spans of the original text."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char)
+        base = decomposed[0] if decomposed else char
+        lower = base.lower()
+        folded = lower if len(lower) == 1 else base
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+@lru_cache(maxsize=8192)
+def _fold(text: str) -> str:
+    """The text folded character for character (cached: the same article texts come back at every keystroke)."""
+    return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=256)
+def _candidates(term_stems: tuple[str, ...]) -> re.Pattern[str]:
+    """Words that start with one of the stems: the only ones that can match."""
+    choices = "|".join(re.escape(s) for s in sorted(set(term_stems), key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{choices})\w*")
+
+
+def _iter_matches(text: str, terms: Sequence[str]) -> Iterator[tuple[int, int]]:
+    term_stems = tuple(stem(t) for t in terms)
+    if not term_stems:
+        return
+    folded = _fold(text)
+    for match in _candidates(term_stems).finditer(folded):
+        if _matches(match.group(), terms, term_stems):
+            yield match.start(), match.end()
 
 
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     """Character spans of the words of `text` that the query terms match (accent-insensitive)."""
-    term_stems = [stem(t) for t in terms]
-    spans = []
-    for match in _WORD.finditer(text):
-        if _matches(normalize(match.group()), terms, term_stems):
-            spans.append((match.start(), match.end()))
-    return spans
+    return list(_iter_matches(text, terms))
+
+
+def has_match(text: str, terms: Sequence[str]) -> bool:
+    return next(_iter_matches(text, terms), None) is not None
 
 
 def make_snippet(text: str, terms: Sequence[str], *, width: int = 160) -> Snippet:
@@ -300,9 +350,15 @@ def _snippet_for(article: Article, terms: Sequence[str]) -> Snippet:
     if article.did_you_know:
         candidates.append(article.did_you_know)
     for text in candidates:
-        if match_spans(text, terms):
+        if has_match(text, terms):
             return make_snippet(text, terms)
     return make_snippet(article.summary, terms)
+
+
+@lru_cache(maxsize=1024)
+def _article(data: str) -> Article:
+    """Parse a stored article (cached by its JSON text; articles are immutable models)."""
+    return Article.model_validate_json(data)
 
 
 def search_articles(conn: Any, text: str, *, limit: int = 30) -> list[SearchHit]:
@@ -315,7 +371,7 @@ def search_articles(conn: Any, text: str, *, limit: int = 30) -> list[SearchHit]
         rows = _run(conn, fts_query(terms, any_term=True), limit)
     hits = []
     for article_id, badge, data, rank in rows:
-        article = Article.model_validate_json(data)
+        article = _article(data)
         hits.append(
             SearchHit(
                 kind=KIND_ARTICLE,

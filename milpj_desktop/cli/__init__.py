@@ -15,6 +15,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "milpj_desktop.cli.store_cmds",
     "milpj_desktop.cli.content_cmds",
     "milpj_desktop.cli.handout_cmds",
+    "milpj_desktop.cli.directory_cmds",
 )
 
 _FRENCH = {

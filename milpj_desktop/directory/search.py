@@ -212,12 +212,12 @@ def search(
     commune: Commune | None = None,
     around: Commune | Place | tuple[float, float] | None = None,
     radius_km: float | None = None,
-    limit: int = 200,
+    limit: int | None = 200,
 ) -> list[Hit]:
     """Entries matching every given criterion, national and local together.
 
     Order: by distance when `around` is given (within `radius_km` if given), else by text
-    relevance, else by name. `commune` keeps the entries of that commune only.
+    relevance, else by name. `commune` keeps the entries of that commune only; limit=None: all.
     """
     rows = _run(
         conn,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Generic, TypeVar
 
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, Letterhead
+from milpj_desktop.worker import Cancelled
 from ui.qt import (
     QColor,
     QFont,
@@ -79,7 +81,11 @@ class _QtThread(QThread, Generic[T]):
         try:
             self.value = self.fn()
         except BaseException as exc:
-            self.error = exc
+            # The traceback's frames hold the QTextDocuments: free them here, on the thread that made
+            # them (elsewhere Qt warns « QBasicTimer::stop: Failed »); keep the text for a bug report.
+            if not isinstance(exc, KnownError | Cancelled):
+                exc.add_note("".join(traceback.format_tb(exc.__traceback__)))
+            self.error = exc.with_traceback(None)
 
 
 def in_qt_thread(fn: Callable[[], T]) -> T:

@@ -1,12 +1,466 @@
-"""Fiches page (placeholder until its issue lands)."""
+"""Fiches: pick a template, fill its parameters, see it live, print it, save it as PDF, reprint from history."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.content import repository
+from milpj_desktop.errors import KnownError
+from milpj_desktop.handouts import Handout, HandoutError, HandoutTemplate, load_templates, prepare
+from milpj_desktop.handouts.history import PrintRecord, clear_prints, list_prints
+from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
-from ui.pages.base import Page, PlaceholderPage
+from ui.fiches_batch import BatchDialog
+from ui.fiches_history import HistoryModel
+from ui.fiches_job import HandoutJob, JobRequest
+from ui.fiches_params import ParamForm, References
+from ui.pages.base import Page
+from ui.printing import FONT_FAMILY, prepare_printer, print_to
+from ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFont,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPrintDialog,
+    QPrinter,
+    QPrintPreviewDialog,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    Qt,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+
+PREVIEW_DELAY_MS = 350
+
+
+class FichesPage(Page):
+    title = "Fiches"
+    object_name = "page-fiches"
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__(app)
+        self.templates: dict[str, HandoutTemplate] = {}
+        self.refs = References()
+        self.form: ParamForm | None = None
+        self.current: Handout | None = None
+        self.job: HandoutJob | None = None
+        self.batch_dialog: BatchDialog | None = None
+        self.preview_generation = 0
+        # What talks to the person (file and printer dialogs): replaceable, so tests drive the real flow.
+        self.ask_pdf_path: Callable[[str], Path | None] = self._ask_pdf_path
+        self.ask_printer: Callable[[QPrinter], bool] = self._ask_printer
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>Fiches à imprimer pour les familles</h2>"))
+        tabs = QTabWidget()
+        tabs.setObjectName("fiches-onglets")
+        layout.addWidget(tabs)
+
+        # -- Préparer ------------------------------------------------------------------------
+        prepare_tab = QWidget()
+        split = QSplitter()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.template_list = QListWidget()
+        self.template_list.setObjectName("fiches-modeles")
+        self.template_list.setAccessibleName("Modèles de fiches")
+        self.template_list.setMaximumHeight(130)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.form_area = QScrollArea()
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setObjectName("fiches-parametres")
+        options = QHBoxLayout()
+        self.large_print = QCheckBox("Gros caractères")
+        self.large_print.setObjectName("fiches-gros-caracteres")
+        self.large_print.setToolTip("Texte de 15 points et plus d'espace, pour une vue basse ou peu de lecture")
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 99)
+        self.copies.setPrefix("Exemplaires : ")
+        self.copies.setObjectName("fiches-exemplaires")
+        self.copies.setAccessibleName("Nombre d'exemplaires")
+        options.addWidget(self.large_print)
+        options.addWidget(self.copies)
+        options.addStretch(1)
+        actions = QHBoxLayout()
+        self.preview_button = QPushButton("Aperçu avant impression…")
+        self.print_button = QPushButton("Imprimer…")
+        self.pdf_button = QPushButton("Enregistrer en PDF…")
+        self.batch_button = QPushButton("En lot…")
+        for button, name in (
+            (self.preview_button, "fiches-apercu"),
+            (self.print_button, "fiches-imprimer"),
+            (self.pdf_button, "fiches-pdf"),
+            (self.batch_button, "fiches-lot"),
+        ):
+            button.setObjectName(name)
+            actions.addWidget(button)
+        self.feedback = QLabel()
+        self.feedback.setObjectName("fiches-retour")
+        self.feedback.setWordWrap(True)
+        left_layout.addWidget(QLabel("<b>Modèle</b>"))
+        left_layout.addWidget(self.template_list)
+        left_layout.addWidget(self.description)
+        left_layout.addWidget(self.form_area, 1)
+        left_layout.addLayout(options)
+        left_layout.addLayout(actions)
+        left_layout.addWidget(self.feedback)
+        self.preview = QTextBrowser()
+        self.preview.setObjectName("fiches-apercu-direct")
+        self.preview.setAccessibleName("Aperçu de la fiche")
+        self.preview.setOpenLinks(False)
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        prepare_layout = QVBoxLayout(prepare_tab)
+        prepare_layout.addWidget(split)
+        tabs.addTab(prepare_tab, "Préparer")
+
+        # -- Historique ----------------------------------------------------------------------
+        history_tab = QWidget()
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.addWidget(
+            QLabel("Fiches déjà imprimées (modèle, paramètres, date ; aucune donnée sur les familles).")
+        )
+        self.history_model = HistoryModel({})
+        self.history = QTableView()
+        self.history.setObjectName("fiches-historique")
+        self.history.setModel(self.history_model)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.verticalHeader().setVisible(False)
+        history_layout.addWidget(self.history)
+        row = QHBoxLayout()
+        self.reprint_button = QPushButton("Réimprimer")
+        self.reprint_button.setObjectName("fiches-reimprimer")
+        self.reload_button = QPushButton("Reprendre dans « Préparer »")
+        self.clear_history_button = QPushButton("Effacer l'historique…")
+        row.addWidget(self.reprint_button)
+        row.addWidget(self.reload_button)
+        row.addStretch(1)
+        row.addWidget(self.clear_history_button)
+        history_layout.addLayout(row)
+        tabs.addTab(history_tab, "Historique")
+        self.tabs = tabs
+
+        self.preview_timer = QTimer(self)
+        self.preview_timer.setSingleShot(True)
+        self.preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self.preview_timer.timeout.connect(self.update_preview)
+        self.template_list.currentRowChanged.connect(self._template_chosen)
+        self.large_print.toggled.connect(lambda _: self.schedule_preview())
+        self.preview_button.clicked.connect(self.print_preview)
+        self.print_button.clicked.connect(self.print_handout)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self.batch_button.clicked.connect(self.open_batch)
+        self.reprint_button.clicked.connect(self.reprint_selected)
+        self.reload_button.clicked.connect(self.reload_selected)
+        self.history.doubleClicked.connect(lambda _: self.reload_selected())
+        self.clear_history_button.clicked.connect(self.clear_history)
+        self._set_actions_enabled(False)
+
+    # -- Page contract --------------------------------------------------------------------------
+    def cares_about(self, changes: Changes) -> bool:
+        return changes.handouts or changes.content or changes.settings
+
+    def refresh(self) -> None:
+        def load(ctx: TaskContext) -> tuple[dict[str, HandoutTemplate], References, list[PrintRecord]]:
+            templates = load_templates()
+            refs = References(
+                articles=[(a.id, a.title) for a in repository.list_article_summaries(ctx.store.conn)],
+                stages=[(s.id, s.name) for s in repository.list_stages(ctx.store.conn)],
+            )
+            return templates, refs, list_prints(ctx.store.conn)
+
+        self.app.runner.db(load).success(self._loaded).failure(self._show_error).run()
+
+    def clear(self) -> None:
+        """On lock: forget the preview, the parameters typed (a birth date…) and the history shown."""
+        self.preview_timer.stop()
+        self.preview.clear()
+        self.current = None
+        self.history_model.set_records([])
+        self.feedback.clear()
+        self._set_form(None)
+        self.template_list.blockSignals(True)
+        self.template_list.clear()
+        self.template_list.blockSignals(False)
+        self.templates = {}
+
+    # -- loading --------------------------------------------------------------------------------
+    def _loaded(self, loaded: tuple[dict[str, HandoutTemplate], References, list[PrintRecord]]) -> None:
+        templates, refs, records = loaded
+        self.history_model.titles = {t.id: t.title for t in templates.values()}
+        self.history_model.set_records(records)
+        same = list(templates) == list(self.templates) and refs == self.refs
+        self.templates, self.refs = templates, refs
+        if same and self.form is not None:
+            self.schedule_preview()
+            return
+        current = self.current_template_id()
+        self.template_list.blockSignals(True)
+        self.template_list.clear()
+        for template in templates.values():
+            item = QListWidgetItem(template.title)
+            item.setData(Qt.ItemDataRole.UserRole, template.id)
+            item.setToolTip(template.manifest.description)
+            self.template_list.addItem(item)
+        self.template_list.blockSignals(False)
+        ids = list(templates)
+        if not self.form or current not in ids:
+            self.large_print.setChecked(self.app.settings.large_print_default)
+        self.template_list.setCurrentRow(ids.index(current) if current in ids else 0)
+        self._template_chosen(self.template_list.currentRow())
+
+    def current_template_id(self) -> str | None:
+        item = self.template_list.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _template_chosen(self, row: int) -> None:
+        template_id = self.current_template_id()
+        template = self.templates.get(template_id or "")
+        if template is None:
+            self._set_form(None)
+            return
+        self.description.setText(template.manifest.description)
+        form = ParamForm(template, self.refs)
+        form.changed.connect(self.schedule_preview)
+        self._set_form(form)
+        self.schedule_preview()
+
+    def _set_form(self, form: ParamForm | None) -> None:
+        old = self.form_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.form = form
+        if form is not None:
+            self.form_area.setWidget(form)
+        else:
+            self.description.clear()
+        self._set_actions_enabled(False)
+
+    def _set_actions_enabled(self, ready: bool) -> None:
+        busy = self.job is not None
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            button.setEnabled(ready and not busy)
+        self.batch_button.setEnabled(self.form is not None and not busy)
+
+    # -- live preview ---------------------------------------------------------------------------
+    def schedule_preview(self) -> None:
+        self._set_actions_enabled(False)
+        self.preview_timer.start()
+
+    def request(self) -> JobRequest | None:
+        template_id = self.current_template_id()
+        if self.form is None or template_id is None:
+            return None
+        return JobRequest(template_id, self.form.raw_values(), self.large_print.isChecked(), copies=self.copies.value())
+
+    def update_preview(self) -> None:
+        """Prepare the handout on the store thread; only the latest request is shown."""
+        request = self.request()
+        if request is None:
+            return
+        self.preview_generation += 1
+        generation = self.preview_generation
+        settings = self.app.settings
+        today = dt.date.today()
+
+        def task(ctx: TaskContext) -> Handout:
+            return prepare(
+                ctx.store.conn,
+                request.template_id,
+                request.raw,
+                settings=settings,
+                today=today,
+                large_print=request.large_print,
+            )
+
+        def shown(handout: Handout) -> None:
+            if generation != self.preview_generation:
+                return
+            self.current = handout
+            font = QFont(FONT_FAMILY)
+            font.setPointSizeF(15.0 if handout.large_print else 11.0)
+            self.preview.document().setDefaultFont(font)
+            self.preview.setHtml(handout.html)
+            self.feedback.setText("")
+            self._set_actions_enabled(True)
+
+        def failed(error: KnownError) -> None:
+            if generation != self.preview_generation:
+                return
+            self.current = None
+            self.feedback.setText(error.message)
+            self._set_actions_enabled(False)
+
+        self.app.runner.db(task).success(shown).failure(failed).run()
+
+    # -- outputs --------------------------------------------------------------------------------
+    def _ask_pdf_path(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Enregistrer la fiche en PDF", str(Path.home() / suggested), "PDF (*.pdf)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+    def _ask_printer(self, printer: QPrinter) -> bool:
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Imprimer la fiche")
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def _new_printer(self, copies: int, title: str) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        prepare_printer(printer, copies=copies, title=title)
+        return printer
+
+    def save_pdf(self) -> None:
+        request = self.request()
+        if request is None:
+            return
+        path = self.ask_pdf_path(f"{request.template_id}.pdf")
+        if path is not None:
+            self._start(HandoutJob(self.app, request, pdf=path), f"PDF enregistré : {path}")
+
+    def print_handout(self) -> None:
+        request = self.request()
+        if request is None or self.current is None:
+            return
+        printer = self._new_printer(request.copies, self.current.title)
+        if self.ask_printer(printer):
+            request.copies = max(1, printer.copyCount())
+            self._start(HandoutJob(self.app, request, printer=printer), "Fiche envoyée à l'imprimante.")
+
+    def print_preview(self) -> None:
+        """Qt's preview dialog paints on the GUI thread by design; a handout is a few pages."""
+        if self.current is None:
+            return
+        handout = self.current
+        printer = self._new_printer(self.copies.value(), handout.title)
+        dialog = QPrintPreviewDialog(printer, self)
+        dialog.setWindowTitle(f"Aperçu — {handout.title}")
+        dialog.paintRequested.connect(lambda target: self._paint_preview(target, handout))
+        dialog.exec()
+
+    def _paint_preview(self, printer: QPrinter, handout: Handout) -> None:
+        try:
+            print_to(printer, [handout], copies=1)  # the printer repeats the pages (copyCount)
+        except KnownError as error:
+            self.feedback.setText(error.message)
+
+    def _start(self, job: HandoutJob, done_message: str) -> None:
+        self.job = job
+        self._set_actions_enabled(False)
+        self.feedback.setText("Impression en cours…")
+        job.on_progress = lambda done, total, label: self.feedback.setText(label)
+
+        def finished(message: str) -> None:
+            self.job = None
+            self.feedback.setText(message)
+            self._set_actions_enabled(self.current is not None)
+            self.app.show_status(message)
+
+        job.on_done = lambda pages: finished(f"{done_message} ({pages} page{'s' if pages > 1 else ''})")
+        job.on_failed = finished
+        job.on_cancelled = lambda: finished("Impression annulée.")
+        job.start()
+
+    def open_batch(self) -> None:
+        request = self.request()
+        template = self.templates.get(request.template_id) if request else None
+        if request is None or template is None:
+            return
+        dialog = BatchDialog(
+            self.app,
+            template,
+            request.raw,
+            large_print=request.large_print,
+            ask_pdf_path=self.ask_pdf_path,
+            parent=self,
+        )
+        self.batch_dialog = dialog
+        dialog.open()
+
+    # -- history --------------------------------------------------------------------------------
+    def selected_record(self) -> PrintRecord | None:
+        rows = self.history.selectionModel().selectedRows()
+        return self.history_model.record(rows[0].row()) if rows else None
+
+    def load_record(self, record: PrintRecord) -> bool:
+        ids = [self.template_list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.template_list.count())]
+        if record.template_id not in ids:
+            self.feedback.setText(f"Le modèle « {record.template_id} » n'existe plus.")
+            return False
+        self.template_list.setCurrentRow(ids.index(record.template_id))
+        assert self.form is not None
+        self.large_print.setChecked(record.large_print)
+        self.copies.setValue(min(record.copies, self.copies.maximum()))
+        self.form.set_values(record.params)
+        return True
+
+    def reload_selected(self) -> None:
+        record = self.selected_record()
+        if record is not None and self.load_record(record):
+            self.tabs.setCurrentIndex(0)
+
+    def reprint_selected(self) -> None:
+        """One click: the same template, parameters and options, to the same kind of output."""
+        record = self.selected_record()
+        if record is None or not self.load_record(record):
+            return
+        template = self.templates[record.template_id]
+        try:
+            raw = template.validate(dict(record.params))
+        except HandoutError as error:
+            self.feedback.setText(error.message)
+            return
+        request = JobRequest(record.template_id, raw, record.large_print, copies=record.copies)
+        if record.output == "pdf":
+            path = self.ask_pdf_path(f"{record.template_id}.pdf")
+            if path is not None:
+                self._start(HandoutJob(self.app, request, pdf=path), f"PDF enregistré : {path}")
+            return
+        printer = self._new_printer(record.copies, template.title)
+        if self.ask_printer(printer):
+            self._start(HandoutJob(self.app, request, printer=printer), "Fiche envoyée à l'imprimante.")
+
+    def clear_history(self) -> None:
+        answer = QMessageBox.question(self, "Historique des fiches", "Effacer tout l'historique des fiches imprimées ?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+
+        def task(ctx: TaskContext) -> int:
+            with ctx.store.transaction() as conn:
+                return clear_prints(conn)
+
+        self.app.runner.db(task).success(lambda _: self.app.announce(Changes(handouts=True))).run()
+
+    def _show_error(self, error: KnownError) -> None:
+        self.feedback.setText(error.message)
 
 
 def create_page(app: AppContext) -> Page:
-    return PlaceholderPage(
-        app, "Fiches", "L'impression des fiches pour les familles arrive dans une prochaine version."
-    )
+    return FichesPage(app)

@@ -1,0 +1,238 @@
+"""The Fiches page with real widgets on a real encrypted store: preview, PDF, printer (to PDF), batch, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from milpj_desktop.handouts.history import PrintRecord, list_prints, record_print
+from milpj_desktop.settings import Settings
+from milpj_desktop.store import Store
+from milpj_desktop.worker import StoreWorker, TaskContext
+from tests.test_handouts import add_sample_directory, pdf_text
+from ui.context import AppContext
+from ui.fiches_batch import BatchDialog
+from ui.fiches_history import Column, HistoryModel
+from ui.fiches_params import ArticlePicker, CommuneEdit, DateEdit, TypesEdit
+from ui.ops import Runner
+from ui.pages.fiches import FichesPage
+from ui.qt import QDate, QPrinter, Qt
+
+T = TypeVar("T")
+SETTINGS = Settings(structure_name="Maison des familles de Besançon", professional_phone="03 81 00 00 00")
+
+
+@pytest.fixture
+def page(qtbot: QtBot, content_store: Store) -> Iterator[FichesPage]:
+    add_sample_directory(content_store)
+    worker = StoreWorker()
+    worker.open(lambda: content_store).result(timeout=30)
+    runner = Runner(worker)
+    app = AppContext(runner)
+    app.set_settings(SETTINGS)
+    app.unlocked = True
+    widget = FichesPage(app)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 760)
+    widget.show()
+    widget.on_shown()
+    qtbot.waitUntil(lambda: widget.template_list.count() == 5 and widget.form is not None, timeout=10000)
+    yield widget
+    runner.shutdown()
+
+
+def on_store(page: FichesPage, fn: Callable[[TaskContext], T]) -> T:
+    return page.app.runner.worker.run(fn).result(timeout=30)
+
+
+def choose(page: FichesPage, template_id: str) -> None:
+    ids = [page.template_list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(page.template_list.count())]
+    page.template_list.setCurrentRow(ids.index(template_id))
+
+
+def editor(page: FichesPage, name: str) -> object:
+    assert page.form is not None
+    return page.form.editors[name]
+
+
+def test_article_picker_search_and_live_preview(qtbot: QtBot, page: FichesPage) -> None:
+    choose(page, "fiche-conseil")
+    picker = editor(page, "articles")
+    assert isinstance(picker, ArticlePicker)
+    qtbot.waitUntil(lambda: "« articles » manquant" in page.feedback.text(), timeout=5000)
+    assert not page.pdf_button.isEnabled()
+    qtbot.keyClicks(picker.search, "couchage securite")  # type: ignore[no-untyped-call]
+    visible = [picker.list.item(r) for r in range(picker.list.count()) if not picker.list.item(r).isHidden()]
+    assert [i.text() for i in visible] == ["Coucher bébé en sécurité"]
+    visible[0].setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "Coucher bébé en sécurité" in page.preview.toPlainText(), timeout=5000)
+    assert "En bref" in page.preview.toPlainText()
+    assert page.pdf_button.isEnabled() and page.print_button.isEnabled()
+
+
+def test_calendar_form_with_date_picker_saves_pdf_and_history(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
+    choose(page, "calendrier-1000-jours")
+    assert page.form is not None
+    page.form.choices["terme"].setChecked(True)
+    due = editor(page, "terme")
+    assert isinstance(due, DateEdit)
+    due.edit.setDate(QDate(dt.date.today().year + 1, 2, 28))
+    assert page.form.raw_values() == {"terme": f"{dt.date.today().year + 1}-02-28"}
+    qtbot.waitUntil(lambda: "date prévue d'accouchement" in page.preview.toPlainText(), timeout=5000)
+    qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
+    target = tmp_path / "calendrier.pdf"
+    page.ask_pdf_path = lambda suggested: target
+    page.copies.setValue(2)
+    page.large_print.setChecked(True)
+    qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
+    page.pdf_button.click()
+    qtbot.waitUntil(lambda: "PDF enregistré" in page.feedback.text(), timeout=20000)
+    text = pdf_text(target)
+    assert "Mon calendrier des 1000" in text and "Maison des familles de Besançon" in text
+    records = on_store(page, lambda ctx: list_prints(ctx.store.conn))
+    assert len(records) == 1
+    assert records[0].params == {"terme": f"{dt.date.today().year + 1}-02-28"}
+    assert records[0].copies == 2 and records[0].large_print and records[0].output == "pdf"
+    qtbot.waitUntil(lambda: page.history_model.rowCount() == 1, timeout=5000)
+
+
+# The completion popup asks the offscreen platform for things it cannot do (raise, keyboard grab).
+@pytest.mark.qt_log_ignore("This plugin does not support raise", "This plugin does not support grabbing")
+def test_contacts_form_commune_completion_and_type_checkboxes(qtbot: QtBot, page: FichesPage) -> None:
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    types = editor(page, "types")
+    assert isinstance(commune, CommuneEdit) and isinstance(types, TypesEdit)
+    commune.edit.setFocus()
+    qtbot.keyClicks(commune.edit, "6900")  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: commune.model.rowCount() > 0, timeout=5000)
+    assert any(s.startswith("69003 Lyon") for s in commune.model.stringList())
+    commune.edit.setText("69003 Lyon 3e Arrondissement")
+    types.set_text("")
+    types.boxes["caf"].setChecked(True)
+    qtbot.waitUntil(lambda: "CAF du Rhône" in page.preview.toPlainText(), timeout=5000)
+    assert "Croix-Rousse" not in page.preview.toPlainText()
+    types.boxes["pmi"].setChecked(True)
+    qtbot.waitUntil(lambda: "Centre de PMI <b>Croix-Rousse</b> & Cie" in page.preview.toPlainText(), timeout=5000)
+
+
+def test_print_through_qprinter_to_pdf_and_reprint_from_history(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
+    choose(page, "fiche-etape")
+    qtbot.waitUntil(lambda: "Projet de parentalité" in page.preview.toPlainText(), timeout=5000)
+    printed = tmp_path / "imprimante.pdf"
+
+    def to_pdf_printer(printer: QPrinter) -> bool:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return True
+
+    page.ask_printer = to_pdf_printer
+    page.print_button.click()
+    qtbot.waitUntil(lambda: "imprimante" in page.feedback.text(), timeout=20000)
+    text = pdf_text(printed)
+    assert "Projet de parentalité" in text and "page 1 / " in text
+    qtbot.waitUntil(lambda: page.history_model.rowCount() == 1, timeout=5000)
+    record = page.history_model.record(0)
+    assert record is not None and record.output == "imprimante" and record.params == {"etape": "projet"}
+
+    printed.unlink()
+    choose(page, "rendez-vous")
+    page.history.selectRow(0)
+    page.reprint_button.click()
+    assert page.current_template_id() == "fiche-etape"
+    qtbot.waitUntil(lambda: printed.exists() and page.history_model.rowCount() == 2, timeout=20000)
+    assert "Projet de parentalité" in pdf_text(printed)
+
+
+def test_batch_for_several_communes_with_progress(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    assert isinstance(commune, CommuneEdit)
+    commune.edit.setText("Lyon")
+    qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
+    page.batch_button.click()
+    dialog = page.batch_dialog
+    assert isinstance(dialog, BatchDialog)
+    assert dialog.param.currentData() == "commune"
+    dialog.values.setPlainText("69003\nVilleurbanne\n\n69004")
+    dialog.path.setText(str(tmp_path / "lot.pdf"))
+    seen: list[int] = []
+    dialog.progress_bar.valueChanged.connect(seen.append)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Terminé"), timeout=30000)
+    text = pdf_text(tmp_path / "lot.pdf")
+    for place in ("Lyon 3e Arrondissement (69003)", "Villeurbanne (69100)", "Lyon 4e Arrondissement (69004)"):
+        assert place in text
+    assert max(seen) >= 3
+    records = on_store(page, lambda ctx: list_prints(ctx.store.conn))
+    assert sorted(r.params["commune"] for r in records) == ["69003", "69004", "Villeurbanne"]
+
+
+def test_batch_cancel_writes_nothing(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
+    choose(page, "fiche-etape")
+    qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
+    page.batch_button.click()
+    dialog = page.batch_dialog
+    assert dialog is not None
+    dialog.by_copies.setChecked(True)
+    dialog.copies.setValue(500)
+    dialog.path.setText(str(tmp_path / "beaucoup.pdf"))
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.progress_bar.value() >= 1, timeout=30000)
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: "annulé" in dialog.status.text(), timeout=30000)
+    assert not list(tmp_path.glob("*.pdf"))
+    assert on_store(page, lambda ctx: list_prints(ctx.store.conn)) == []
+
+
+def test_lock_forgets_parameters_and_history(qtbot: QtBot, page: FichesPage) -> None:
+    choose(page, "calendrier-1000-jours")
+    qtbot.waitUntil(lambda: page.preview.toPlainText() != "", timeout=5000)
+    page.on_locked()
+    assert page.form is None and page.preview.toPlainText() == "" and page.history_model.rowCount() == 0
+
+
+def test_history_model_columns_without_a_window(qapp: object) -> None:
+    model = HistoryModel({"calendrier-1000-jours": "Mon calendrier des 1000 jours"})
+    record = PrintRecord(
+        id=1,
+        template_id="calendrier-1000-jours",
+        params={"terme": "2026-09-15"},
+        large_print=True,
+        copies=3,
+        output="pdf",
+        printed_at=dt.datetime(2026, 3, 12, 9, 5),
+    )
+    model.set_records([record])
+    assert model.rowCount() == 1 and model.columnCount() == 4
+    assert model.data(model.index(0, Column.DATE)) == "12/03/2026 09:05"
+    assert model.data(model.index(0, Column.TEMPLATE)) == "Mon calendrier des 1000 jours"
+    assert model.data(model.index(0, Column.PARAMS)) == "terme=2026-09-15"
+    assert model.data(model.index(0, Column.OPTIONS)) == "PDF, 3 exemplaires, gros caractères"
+    assert model.headerData(Column.PARAMS, Qt.Orientation.Horizontal) == "Paramètres"
+
+
+def test_history_survives_unknown_template(qtbot: QtBot, page: FichesPage) -> None:
+    def add(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            record_print(
+                conn,
+                template_id="ancien-modele",
+                params={},
+                large_print=False,
+                copies=1,
+                output="pdf",
+                at=dt.datetime(2026, 1, 1),
+            )
+
+    on_store(page, add)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.history_model.rowCount() == 1, timeout=5000)
+    page.history.selectRow(0)
+    page.reprint_button.click()
+    assert "n'existe plus" in page.feedback.text()

@@ -187,7 +187,7 @@ class RadiusEdit(ParamEditor):
 
 
 class TypesEdit(ParamEditor):
-    """One checkbox per directory type, three columns."""
+    """One checkbox per directory type, two columns."""
 
     def __init__(self, spec: ParamSpec) -> None:
         super().__init__()
@@ -198,7 +198,7 @@ class TypesEdit(ParamEditor):
             box = QCheckBox(TYPE_LABELS.get(type_id, type_id))
             box.setObjectName(f"type-{type_id}")
             box.toggled.connect(lambda _=False: self.changed.emit())
-            grid.addWidget(box, index // 3, index % 3)
+            grid.addWidget(box, index // 2, index % 2)
             self.boxes[type_id] = box
         self.set_text(spec.default or "")
 

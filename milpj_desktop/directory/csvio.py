@@ -224,7 +224,7 @@ def _type(text: str) -> str:
     return found
 
 
-def _languages(text: str) -> list[str]:
+def parse_languages(text: str) -> list[str]:
     codes = []
     for word in re.split(r"[,;/]+", text):
         word = word.strip()
@@ -315,7 +315,7 @@ def parse_our_row(row: dict[str, str], line: int, gaz: Gazetteer, now: dt.dateti
     _optional(values, "website", _cell(row, "site_web"), check_website, warnings, "site web")
     _optional(values, "hours", _cell(row, "horaires"), _hours, warnings, "horaires")
     _optional(values, "accessibility", _cell(row, "accessibilite"), _accessibility, warnings, "accessibilité")
-    _optional(values, "languages", _cell(row, "langues"), _languages, warnings, "langues")
+    _optional(values, "languages", _cell(row, "langues"), parse_languages, warnings, "langues")
     _optional(values, "stages", _cell(row, "etapes"), _stages, warnings, "étapes")
     try:
         lat, lon = _float(_cell(row, "latitude")), _float(_cell(row, "longitude"))
@@ -544,11 +544,19 @@ def entry_to_row(entry: DirectoryEntry) -> list[str]:
     ]
 
 
+class ExportError(KnownError):
+    def __init__(self, path: Path, exc: OSError) -> None:
+        super().__init__(f"Écriture impossible de {path} : {exc.strerror or exc}.")
+
+
 def write_csv(path: Path, entries: list[DirectoryEntry]) -> int:
     """Write entries in our format (UTF-8 with BOM so spreadsheets show the accents)."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for entry in entries:
-            writer.writerow(entry_to_row(entry))
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for entry in entries:
+                writer.writerow(entry_to_row(entry))
+    except OSError as exc:
+        raise ExportError(path, exc) from None
     return len(entries)

@@ -81,14 +81,15 @@ _STRUCTURE_NAMES: dict[str, list[str]] = {
     "bibliotheque": ["Médiathèque {s}", "Bibliothèque municipale de {c}"],
     "association-parentalite": ["Association {s}", "Café des parents {s}"],
 }
-_PRO_TITLES: dict[str, str] = {
-    "sage-femme": "{n}, sage-femme",
-    "pediatre": "Dr {n}, pédiatre",
-    "medecin-generaliste": "Dr {n}",
-    "puericultrice": "{n}, infirmière puéricultrice",
-    "lactation": "{n}, consultante en lactation IBCLC",
+# (title for a woman, title for a man)
+_PRO_TITLES: dict[str, tuple[str, str]] = {
+    "sage-femme": ("{n}, sage-femme", "{n}, sage-femme"),
+    "pediatre": ("Dr {n}, pédiatre", "Dr {n}, pédiatre"),
+    "medecin-generaliste": ("Dr {n}", "Dr {n}"),
+    "puericultrice": ("{n}, infirmière puéricultrice", "{n}, infirmier puériculteur"),
+    "lactation": ("{n}, consultante en lactation IBCLC", "{n}, consultant en lactation IBCLC"),
 }
-_FIRST = [
+_WOMEN = [
     "Camille",
     "Claire",
     "Sophie",
@@ -109,6 +110,12 @@ _FIRST = [
     "Manon",
     "Élodie",
     "Céline",
+    "Aïcha",
+    "Mélanie",
+    "Anne",
+    "Lucie",
+]
+_MEN = [
     "Thomas",
     "Nicolas",
     "Karim",
@@ -119,6 +126,8 @@ _FIRST = [
     "Olivier",
     "Samir",
     "Vincent",
+    "Mamadou",
+    "Pierre",
 ]
 _LAST = [
     "Martin",
@@ -286,8 +295,9 @@ def fictitious_entries(count: int, *, seed: int = 1000) -> list[DirectoryEntry]:
         assert commune.lat is not None and commune.lon is not None
         kind = TYPE_KINDS[type_id]
         if kind == "professionnel":
-            person = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
-            name = _PRO_TITLES[type_id].format(n=person)
+            woman = rng.random() < 0.75
+            person = f"{rng.choice(_WOMEN if woman else _MEN)} {rng.choice(_LAST)}"
+            name = _PRO_TITLES[type_id][0 if woman else 1].format(n=person)
         else:
             name = rng.choice(_STRUCTURE_NAMES[type_id]).format(c=commune.name, s=rng.choice(_SYMBOLIC))
         # 0.3 to 4 km from the town hall, so no fictitious entry sits exactly on it

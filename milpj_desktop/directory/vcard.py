@@ -71,7 +71,12 @@ def entry_vcard(entry: DirectoryEntry) -> str:
 
 def write_vcards(path: Path, entries: list[DirectoryEntry]) -> int:
     """Write entries as one .vcf file."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        for entry in entries:
-            handle.write(entry_vcard(entry))
+    from milpj_desktop.directory.csvio import ExportError
+
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            for entry in entries:
+                handle.write(entry_vcard(entry))
+    except OSError as exc:
+        raise ExportError(path, exc) from None
     return len(entries)

@@ -1,0 +1,200 @@
+"""The Annuaire page with real widgets on a real encrypted store, driven through pytest-qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from milpj_desktop.directory import communes, repository
+from milpj_desktop.directory.generate import fictitious_entries
+from milpj_desktop.directory.models import DirectoryEntry
+from milpj_desktop.directory.search import Row
+from milpj_desktop.store import Store
+from milpj_desktop.worker import StoreWorker, TaskContext
+from ui.annuaire_dialogs import EntryDialog
+from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
+from ui.context import AppContext
+from ui.ops import Runner
+from ui.pages.annuaire import AnnuairePage
+from ui.qt import QGuiApplication, Qt
+
+T = TypeVar("T")
+TUESDAY_10H30 = dt.datetime(2025, 3, 11, 10, 30)
+MAIRIES = Path("/work/shared/data/mairies.csv")
+
+
+def _town_hall() -> DirectoryEntry:
+    besancon = communes.resolve("25000")
+    assert besancon is not None
+    return DirectoryEntry.model_validate(
+        {
+            "national_id": "mairie-25056",
+            "kind": "structure",
+            "type": "mairie",
+            "name": "Mairie de Besançon",
+            "address": "2 rue Mégevand",
+            "postcode": "25000",
+            "commune_insee": "25056",
+            "commune": "Besançon",
+            "phone": "03 81 61 50 50",
+            "hours": [{"first_day": "lundi", "last_day": "vendredi", "slots": [{"opens": "08:30", "closes": "17:30"}]}],
+            "latitude": besancon.lat,
+            "longitude": besancon.lon,
+            "source": "test",
+            "updated_at": "2025-01-01T00:00:00Z",
+        }
+    )
+
+
+@pytest.fixture
+def page(qtbot: QtBot, store: Store) -> Iterator[AnnuairePage]:
+    with store.transaction() as conn:
+        repository.upsert_national_many(conn, [_town_hall(), *fictitious_entries(400, seed=11)])
+    worker = StoreWorker()
+    worker.open(lambda: store).result(timeout=30)
+    runner = Runner(worker)
+    app = AppContext(runner)
+    app.unlocked = True
+    widget = AnnuairePage(app)
+    widget.now = lambda: TUESDAY_10H30
+    qtbot.addWidget(widget)
+    widget.resize(1200, 720)
+    widget.show()
+    widget.on_shown()
+    qtbot.waitUntil(lambda: widget.model.rowCount() == 401, timeout=10000)
+    yield widget
+    runner.shutdown()
+
+
+def on_store(page: AnnuairePage, fn: Callable[[TaskContext], T]) -> T:
+    return page.app.runner.worker.run(fn).result(timeout=30)
+
+
+def names(page: AnnuairePage) -> list[str]:
+    return [r.name for r in page.model.rows()]
+
+
+def test_text_type_and_radius_filters(qtbot: QtBot, page: AnnuairePage) -> None:
+    assert page.table.isColumnHidden(DirectoryTableModel.DISTANCE)
+    qtbot.keyClicks(page.search_field, "mairie besan")  # type: ignore[no-untyped-call]
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    page.search_field.clear()
+    page.commune_field.setText("Besançon (25000)")
+    qtbot.waitUntil(lambda: "à moins de 10 km de Besançon" in page.count_label.text(), timeout=5000)
+    rows = page.model.rows()
+    assert rows[0].name == "Mairie de Besançon"
+    assert not page.table.isColumnHidden(DirectoryTableModel.DISTANCE)
+    assert page.model.index(0, DirectoryTableModel.DISTANCE).data() == "0 m"
+    distances = [r.distance_km or 0.0 for r in rows]
+    assert distances == sorted(distances) and max(distances) <= 10
+    page.type_combo.setCurrentIndex(page.type_combo.findData("mairie"))
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    page.radius.setValue(0)  # the commune only
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 fiche à Besançon", timeout=5000)
+    page.commune_field.setText("Atlantide")
+    qtbot.waitUntil(lambda: "« Atlantide » introuvable" in page.count_label.text(), timeout=5000)
+
+
+def test_detail_open_now_copy_phone_note_and_correction(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.search_field.setText("mairie besancon")
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: "Ouvert maintenant — ferme à 17 h 30" in page.detail.toPlainText(), timeout=5000)
+    assert "Du lundi au vendredi : 8 h 30 – 17 h 30" in page.detail.toPlainText()
+    assert not page.edit_button.isEnabled() and page.correction_button.isEnabled()
+    page.copy_phone_button.click()
+    assert QGuiApplication.clipboard().text() == "03 81 61 50 50"
+    page.note.setPlainText("Accueil des naissances : bureau 3")
+    page.save_note_button.click()
+    qtbot.waitUntil(lambda: page.feedback.text() == "Note enregistrée.", timeout=5000)
+    assert on_store(page, lambda ctx: repository.get_note(ctx.store.conn, "mairie-25056")) == (
+        "Accueil des naissances : bureau 3"
+    )
+    page.record_correction("mairie-25056", "Nouvel horaire le samedi matin.")
+    qtbot.waitUntil(lambda: "prochaine synchronisation" in page.feedback.text(), timeout=5000)
+    pending = on_store(page, lambda ctx: repository.pending_corrections(ctx.store.conn))
+    assert [(c.national_id, c.message) for c in pending] == [("mairie-25056", "Nouvel horaire le samedi matin.")]
+    page.on_locked()
+    assert page.model.rowCount() == 0
+    assert "Besançon" not in page.detail.toPlainText() and page.note.toPlainText() == ""
+
+
+def test_add_edit_delete_local_entry(qtbot: QtBot, page: AnnuairePage) -> None:
+    dialog = EntryDialog(page)
+    qtbot.addWidget(dialog)
+    dialog.type.setCurrentIndex(dialog.type.findData("lactation"))
+    assert dialog.kind.currentData() == "professionnel"
+    dialog.check()
+    assert "Commune introuvable" in dialog.error.text()
+    dialog.commune.setText("Dole (39100)")
+    dialog.hours.setText("mardi 9h-12h")
+    dialog.phone.setText("06 12 34 56 78")
+    dialog.languages.setText("anglais, arabe")
+    dialog.check()
+    assert dialog.error.text() == "Nom : obligatoire"
+    dialog.name.setText("Anne Roux, consultante en lactation")
+    dialog.check()
+    entry = dialog.result_entry
+    assert entry is not None and entry.commune_insee == "39198" and entry.phone == "+33612345678"
+    assert entry.languages == ["en", "ar"]
+    page.save_local(None, entry)
+    qtbot.waitUntil(lambda: "Anne Roux, consultante en lactation" in names(page), timeout=5000)
+    qtbot.waitUntil(lambda: page.edit_button.isEnabled(), timeout=5000)
+    assert page._current is not None and page._current.origin == "local"
+    local_id = page._current.id
+    assert not page.correction_button.isEnabled()
+    again = EntryDialog(page, entry)
+    qtbot.addWidget(again)
+    assert again.commune.text() == "Dole (39100)" and again.hours.text() == "mardi 09:00-12:00"
+    again.name.setText("Anne Roux-Martin, consultante en lactation")
+    again.check()
+    assert again.result_entry is not None
+    page.save_local(local_id, again.result_entry)
+    qtbot.waitUntil(lambda: "Anne Roux-Martin, consultante en lactation" in names(page), timeout=5000)
+    page.delete_local(local_id)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 401, timeout=5000)
+    assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 0
+
+
+def _slice(tmp_path: Path, rows: int) -> Path:
+    lines = MAIRIES.read_text(encoding="utf-8").splitlines(keepends=True)
+    target = tmp_path / "mairies.csv"
+    target.write_text("".join(lines[: rows + 1]), encoding="utf-8")
+    return target
+
+
+def test_import_with_progress_then_cancel_rolls_back(qtbot: QtBot, page: AnnuairePage, tmp_path: Path) -> None:
+    source = _slice(tmp_path, 1500)
+    seen: list[int] = []
+    page.progress.valueChanged.connect(seen.append)
+    page.start_import(source)
+    assert page.progress.isVisible() and page.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: "1500 fiche(s) importées" in page.feedback.text(), timeout=30000)
+    assert seen and max(seen) == 1500
+    assert not page.progress.isVisible()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1901, timeout=10000)
+
+    bigger = _slice(tmp_path, 3000)
+    page.start_import(bigger)
+    page.cancel_import()
+    qtbot.waitUntil(lambda: "Import annulé" in page.feedback.text(), timeout=30000)
+    assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["national"] == 1901
+    assert page.import_button.isEnabled()
+
+
+def test_table_model_on_100k_rows_without_a_window() -> None:
+    model = DirectoryTableModel()
+    rows = [Row(f"n-{i}", "national", f"Fiche {i}", "pmi", "Besançon", "25000", i / 100) for i in range(100_000)]
+    model.set_rows(rows, with_distance=True)
+    assert model.rowCount() == 100_000 and model.columnCount() == 4
+    last = model.index(99_999, DirectoryTableModel.NAME)
+    assert last.data() == "Fiche 99999" and last.data(ID_ROLE) == "n-99999"
+    assert model.index(5, DirectoryTableModel.TYPE).data() == "PMI"
+    assert model.index(5, DirectoryTableModel.COMMUNE).data() == "Besançon (25000)"
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Distance"
+    assert [distance_text(x) for x in (0.0, 0.853, 3.44, 27.2, None)] == ["0 m", "850 m", "3,4 km", "27 km", ""]

@@ -1,0 +1,268 @@
+"""Dialogs of the Annuaire page: a local entry's form and "Signaler une correction"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+
+from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
+from milpj_desktop.directory import communes
+from milpj_desktop.directory.csvio import parse_languages
+from milpj_desktop.directory.hours import HoursError, format_hours, parse_hours
+from milpj_desktop.directory.models import (
+    ACCESSIBILITY_LABELS,
+    LANGUAGE_NAMES,
+    TYPE_KINDS,
+    TYPE_LABELS,
+    DirectoryEntry,
+)
+from milpj_desktop.directory.phone import format_phone
+from ui.qt import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QStringListModel,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+STAGE_NAMES: dict[str, str] = {
+    "projet": "Projet d'enfant",
+    "conception": "Conception",
+    "debut-grossesse": "Début de grossesse",
+    "fin-grossesse": "Fin de grossesse",
+    "accouchement": "Accouchement",
+    "0-3-mois": "0 à 3 mois",
+    "4-12-mois": "4 à 12 mois",
+    "1-2-ans": "1 à 2 ans",
+    "2-3-ans": "2 à 3 ans",
+}
+
+
+class CommuneCompleter(QCompleter):
+    """Completes a commune or postcode from the offline gazetteer as the person types."""
+
+    def __init__(self, field: QLineEdit) -> None:
+        self._names = QStringListModel()
+        super().__init__(self._names, field)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.setMaxVisibleItems(10)
+        field.setCompleter(self)
+        field.textEdited.connect(self._update)
+
+    def _update(self, text: str) -> None:
+        if len(text.strip()) < 2:
+            self._names.setStringList([])
+            return
+        self._names.setStringList([c.label for c in communes.complete(text, 10)])
+        self.complete()
+
+
+class EntryDialog(QDialog):
+    """Create or edit a local entry; the entry is validated before the dialog closes."""
+
+    def __init__(self, parent: QWidget | None = None, entry: DirectoryEntry | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Modifier la fiche locale" if entry else "Nouvelle fiche locale")
+        self.result_entry: DirectoryEntry | None = None
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Les fiches locales restent sur cet ordinateur, chiffrées ; aucune synchronisation ne les modifie."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.name = QLineEdit()
+        self.type = QComboBox()
+        for type_id in DIRECTORY_TYPE_IDS:
+            self.type.addItem(TYPE_LABELS[type_id], type_id)
+        self.kind = QComboBox()
+        self.kind.addItem("Structure", "structure")
+        self.kind.addItem("Professionnel", "professionnel")
+        self.type.currentIndexChanged.connect(self._type_changed)
+        self.address = QLineEdit()
+        self.commune = QLineEdit()
+        self.commune.setPlaceholderText("Nom de la commune ou code postal")
+        CommuneCompleter(self.commune)
+        self.phone = QLineEdit()
+        self.email = QLineEdit()
+        self.website = QLineEdit()
+        self.hours = QLineEdit()
+        self.hours.setPlaceholderText("ex. lundi-vendredi 9h-12h, 14h-17h; samedi 9h-12h")
+        self.accessibility = QComboBox()
+        self.accessibility.addItem("Non renseignée", None)
+        for key, label in ACCESSIBILITY_LABELS.items():
+            self.accessibility.addItem(label, key)
+        self.languages = QLineEdit()
+        self.languages.setPlaceholderText("ex. anglais, arabe, langue des signes française")
+        self.stages = QListWidget()
+        self.stages.setMaximumHeight(110)
+        for stage_id in STAGE_IDS:
+            item = QListWidgetItem(STAGE_NAMES.get(stage_id, stage_id))
+            item.setData(Qt.ItemDataRole.UserRole, stage_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.stages.addItem(item)
+        for widget, label in (
+            (self.name, "Nom"),
+            (self.type, "Type"),
+            (self.kind, "Nature"),
+            (self.address, "Adresse"),
+            (self.commune, "Commune"),
+            (self.phone, "Téléphone"),
+            (self.email, "Courriel"),
+            (self.website, "Site web"),
+            (self.hours, "Horaires"),
+            (self.accessibility, "Accessibilité"),
+            (self.languages, "Langues parlées"),
+            (self.stages, "Étapes concernées"),
+        ):
+            widget.setAccessibleName(label)
+            form.addRow(f"{label} :", widget)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("erreur-fiche")
+        self.error.setStyleSheet("color: #CE0500;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self.check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 640)
+        if entry is not None:
+            self._fill(entry)
+        else:
+            self._type_changed()
+
+    def _type_changed(self) -> None:
+        type_id = self.type.currentData()
+        if type_id:
+            self.kind.setCurrentIndex(self.kind.findData(TYPE_KINDS[type_id]))
+
+    def _fill(self, entry: DirectoryEntry) -> None:
+        self.name.setText(entry.name)
+        self.type.setCurrentIndex(self.type.findData(entry.type))
+        self.kind.setCurrentIndex(self.kind.findData(entry.kind))
+        self.address.setText(entry.address)
+        place = communes.get(entry.commune_insee)
+        self.commune.setText(place.label if place else f"{entry.postcode} {entry.commune}".strip())
+        self.phone.setText(format_phone(entry.phone))
+        self.email.setText(entry.email)
+        self.website.setText(entry.website)
+        self.hours.setText(format_hours(entry.hours))
+        self.accessibility.setCurrentIndex(max(self.accessibility.findData(entry.accessibility), 0))
+        self.languages.setText(", ".join(LANGUAGE_NAMES.get(c, c) for c in entry.languages))
+        for row in range(self.stages.count()):
+            item = self.stages.item(row)
+            checked = item.data(Qt.ItemDataRole.UserRole) in entry.stages
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def build(self) -> DirectoryEntry:
+        """The entry the form describes; ValueError with a French reason otherwise."""
+        place_text = self.commune.text().strip()
+        place_text = place_text.split(" (")[0] if place_text.endswith(")") and "(" in place_text else place_text
+        place = communes.resolve(place_text) if place_text else None
+        if place is None:
+            raise ValueError("Commune introuvable : choisissez-la dans la liste proposée (nom ou code postal).")
+        try:
+            hours = parse_hours(self.hours.text())
+        except HoursError as exc:
+            raise ValueError(str(exc)) from None
+        postcode = place.postcode
+        typed = self.commune.text().strip()[:5]
+        if typed.isdigit() and typed in place.postcodes:
+            postcode = typed
+        values = {
+            "kind": self.kind.currentData(),
+            "type": self.type.currentData(),
+            "name": self.name.text(),
+            "address": self.address.text(),
+            "postcode": postcode,
+            "commune_insee": place.insee,
+            "commune": place.name,
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+            "website": self.website.text(),
+            "hours": [h.model_dump() for h in hours],
+            "accessibility": self.accessibility.currentData(),
+            "languages": parse_languages(self.languages.text()),
+            "stages": [
+                self.stages.item(r).data(Qt.ItemDataRole.UserRole)
+                for r in range(self.stages.count())
+                if self.stages.item(r).checkState() == Qt.CheckState.Checked
+            ],
+            "latitude": place.lat,
+            "longitude": place.lon,
+            "source": "Fiche locale",
+            "updated_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
+        }
+        try:
+            return DirectoryEntry.model_validate(values)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = {"name": "Nom", "phone": "Téléphone", "email": "Courriel", "website": "Site web"}.get(
+                str(err["loc"][0]) if err["loc"] else "", "Fiche"
+            )
+            message = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "string_too_short":
+                message = "obligatoire"
+            raise ValueError(f"{field} : {message}") from None
+
+    def check(self) -> None:
+        try:
+            self.result_entry = self.build()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class CorrectionDialog(QDialog):
+    """ "Signaler une correction": what is wrong on a national entry, sent at the next synchronisation."""
+
+    def __init__(self, parent: QWidget | None, entry_name: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Signaler une correction")
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            f"<b>{_html(entry_name)}</b><br>Décrivez ce qui est inexact (téléphone, horaires, adresse…). "
+            "Le signalement part vers l'équipe nationale à la prochaine synchronisation."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.message = QPlainTextEdit()
+        self.message.setAccessibleName("Correction à signaler")
+        layout.addWidget(self.message)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #CE0500;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Signaler")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(480, 300)
+
+    def _check(self) -> None:
+        if not self.message.toPlainText().strip():
+            self.error.setText("Décrivez la correction avant de la signaler.")
+            return
+        self.accept()
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

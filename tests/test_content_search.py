@@ -197,3 +197,36 @@ def test_global_search_lists_directory_entries_after_articles(searchable: Store)
 def test_snippet_shows_list_items_as_bullets() -> None:
     snippet = make_snippet("Il faut :\n- un document\n- un vaccin", ["vaccin"])
     assert snippet.text == "Il faut : • un document • un vaccin"
+
+
+def test_broad_directory_text_waits_for_more_letters(searchable: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from milpj_desktop.content import search
+    from milpj_desktop.directory.models import DirectoryEntry
+    from milpj_desktop.directory.repository import add_local
+
+    monkeypatch.setattr(search, "MAX_DIRECTORY_MATCHES", 5)
+    with searchable.transaction() as conn:
+        for number in range(8):
+            add_local(
+                conn,
+                DirectoryEntry(
+                    kind="structure",
+                    type="creche",
+                    name=f"Crèche {['Les Lucioles', 'Le Cocon'][number % 2]} {number}",
+                    commune=["Besançon", "Dole"][number % 2],
+                    updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                ),
+            )
+    broad = global_search(searchable.conn, "crèche")
+    assert broad.directory_broad
+    assert [h.kind for h in broad] == ["article", "article"]
+    precise = global_search(searchable.conn, "crèche lucioles")
+    assert not precise.directory_broad
+    assert sorted(h.title for h in precise if h.kind == "annuaire") == [
+        f"Crèche Les Lucioles {n}" for n in (0, 2, 4, 6)
+    ]
+    # a one-letter word being typed is left out of the directory query
+    typing = global_search(searchable.conn, "lucioles b")
+    assert len([h for h in typing if h.kind == "annuaire"]) == 4

@@ -76,6 +76,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print()
     else:
         _print_hits(hits)
+        if hits.directory_broad:
+            print("Annuaire : trop de structures correspondent à ce texte ; précisez (une commune, un nom…).")
     return 0
 
 

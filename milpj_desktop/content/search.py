@@ -22,6 +22,10 @@ from milpj_desktop.content.models import Article
 
 KIND_ARTICLE = "article"
 KIND_DIRECTORY = "annuaire"
+MIN_DIRECTORY_CHARS = 2
+# Above this many matching directory entries, the global search waits for a more precise text.
+MAX_DIRECTORY_MATCHES = 1000
+DIRECTORY_FTS_TABLES = ("directory_national_fts", "directory_local_fts")
 
 # bm25 weights, in the order of article_fts's columns
 _WEIGHTS = {
@@ -396,6 +400,25 @@ def _run(conn: Any, match: str, limit: int) -> list[tuple[str, str | None, str, 
 
 
 # -- directory ---------------------------------------------------------------------------------
+def broad_directory_query(conn: Any, match: str) -> bool:
+    """Whether the text matches so many directory entries (a prefix of two or three letters in a
+    national directory) that ranking them all would hold the answer up: then the global search
+    shows the articles only until the text is more precise. Counting stops at the limit, so this
+    check costs well under a millisecond."""
+    if not match:
+        return True
+    total = 0
+    for table in DIRECTORY_FTS_TABLES:
+        row = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ? LIMIT ?)",
+            (match, MAX_DIRECTORY_MATCHES + 1),
+        ).fetchone()
+        total += int(row[0])
+        if total > MAX_DIRECTORY_MATCHES:
+            return True
+    return False
+
+
 def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit]:
     """Directory entries matching the text (milpj_desktop.directory.search.text_search), best first.
 
@@ -403,8 +426,14 @@ def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit
     """
     try:
         from milpj_desktop.directory.phone import format_phone
+        from milpj_desktop.directory.search import fts_query as directory_fts_query
         from milpj_desktop.directory.search import text_search
     except ImportError:
+        return []
+    # A one-letter word while typing ("relais p") would make the directory read every word
+    # starting with that letter: it waits for the second letter.
+    text = " ".join(w for w in _WORD.findall(text) if len(w) >= MIN_DIRECTORY_CHARS)
+    if broad_directory_query(conn, directory_fts_query(text)):
         return []
     terms = query_terms(text)
     hits = []
@@ -429,6 +458,35 @@ def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit
     return hits
 
 
-def global_search(conn: Any, text: str, *, limit: int = 30, directory_limit: int = 20) -> list[SearchHit]:
-    """Articles first (they answer the question), then directory entries (who to call)."""
-    return search_articles(conn, text, limit=limit) + search_directory(conn, text, limit=directory_limit)
+class SearchResults(list[SearchHit]):
+    """Hits, articles first; `directory_broad` says the directory was left out because the text
+    matches too many of its entries (the window then asks for a more precise text)."""
+
+    directory_broad: bool = False
+
+
+def global_search(conn: Any, text: str, *, limit: int = 30, directory_limit: int = 20) -> SearchResults:
+    """Articles first (they answer the question), then directory entries (who to call).
+
+    A single letter searches the articles only: in a national directory it would match everything.
+    """
+    results = SearchResults(search_articles(conn, text, limit=limit))
+    if max((len(w) for w in words(text)), default=0) < MIN_DIRECTORY_CHARS:
+        return results
+    directory = search_directory(conn, text, limit=directory_limit)
+    results.extend(directory)
+    if not directory and directory_search_available():
+        wide = " ".join(w for w in _WORD.findall(text) if len(w) >= MIN_DIRECTORY_CHARS)
+        from milpj_desktop.directory.search import fts_query as directory_fts_query
+
+        results.directory_broad = broad_directory_query(conn, directory_fts_query(wide))
+    return results
+
+
+def directory_search_available() -> bool:
+    """Whether this build has the directory (its search module imports)."""
+    try:
+        import milpj_desktop.directory.search  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -18,7 +18,7 @@ from milpj_desktop.content.render import ARTICLE_SCHEME, article_html, calendar_
 from milpj_desktop.content.search import (
     KIND_ARTICLE,
     KIND_DIRECTORY,
-    SearchHit,
+    SearchResults,
     Snippet,
     global_search,
     query_terms,
@@ -203,6 +203,7 @@ class ContenusPage(Page):
         column.addWidget(self.situation_label)
 
         self.count_label = QLabel()
+        self.count_label.setWordWrap(True)
         self.count_label.setObjectName("contenus-compte")
         column.addWidget(self.count_label)
         self.model = ContentListModel(self)
@@ -360,22 +361,25 @@ class ContenusPage(Page):
         self._generation += 1
         generation = self._generation
 
-        def task(ctx: TaskContext) -> tuple[list[SearchHit], set[str]]:
+        def task(ctx: TaskContext) -> tuple[SearchResults, set[str]]:
             conn = ctx.store.conn
             return global_search(conn, text, limit=SEARCH_LIMIT), set(repo.list_favourite_ids(conn))
 
-        def show(result: tuple[list[SearchHit], set[str]]) -> None:
+        def show(result: tuple[SearchResults, set[str]]) -> None:
             if generation != self._generation or not self.app.unlocked:
                 return
             hits, favourites = result
             rows = [ListRow.from_hit(h, favourite=h.kind == KIND_ARTICLE and h.id in favourites) for h in hits]
             self._set_rows(rows, show_kind=any(h.kind != KIND_ARTICLE for h in hits))
             count = len(rows)
-            self.count_label.setText(
+            summary = (
                 f"{count} résultat{'s' if count > 1 else ''} pour « {text} »"
                 if count
                 else f"Aucun résultat pour « {text} »."
             )
+            if hits.directory_broad:
+                summary += " Annuaire : trop de structures correspondent, précisez (une commune, un nom…)."
+            self.count_label.setText(summary)
 
         self.app.runner.db(task).success(show).run()
 

@@ -146,9 +146,11 @@ def article_html(
 def directory_hit_html(hit: SearchHit) -> str:
     """A directory entry found by the global search (the Annuaire page shows the full record)."""
     lines = [f"<h1>{esc(hit.title)}</h1>"]
-    if hit.snippet.text:
+    label, address, phone = hit.extra.get("type_libelle"), hit.extra.get("adresse"), hit.extra.get("telephone")
+    if label:
+        lines.append(f"<p><i>{esc(label)}</i></p>")
+    elif hit.snippet.text:
         lines.append(f"<p>{esc(hit.snippet.text)}</p>")
-    address, phone = hit.extra.get("adresse"), hit.extra.get("telephone")
     if address:
         lines.append(f"<p><b>Adresse :</b> {esc(address)}</p>")
     if phone:

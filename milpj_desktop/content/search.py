@@ -443,7 +443,13 @@ def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit
         address = ", ".join(p for p in (entry.address, place) if p)
         phone = format_phone(entry.phone) if entry.phone else ""
         detail = " · ".join(p for p in (entry.type_label, address, phone) if p)
-        extra = {"type_annuaire": entry.type, "adresse": address, "telephone": phone, "origine": found.origin}
+        extra = {
+            "type_annuaire": entry.type,
+            "type_libelle": entry.type_label,
+            "adresse": address,
+            "telephone": phone,
+            "origine": found.origin,
+        }
         hits.append(
             SearchHit(
                 kind=KIND_DIRECTORY,

@@ -1,20 +1,19 @@
 """Child process for the window benchmarks: a bare PySide6 window, or the app unlocked.
 
     python tests/perf/_fenetre.py nue
-    python tests/perf/_fenetre.py appli DOSSIER_DE_DONNEES [--recherche TEXTE]
+    python tests/perf/_fenetre.py appli DOSSIER_DE_DONNEES [--recherche TEXTE] [--verrouiller]
 
 Prints one line ``PRET <json>`` when the window is usable (painted; for the app: unlocked and the
 Accueil page filled, then the search answered when asked), with the time from submitting the
-passphrase to usable (ms) and the peak resident memory (VmHWM, KiB), then quits.
+passphrase to usable (ms) and the peak resident memory (VmHWM, KiB); then locks (Ctrl+L's action)
+when asked, and quits.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,8 +22,6 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A fresh configuration each launch: the window starts on Accueil, as on a first unlock.
-os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="banc-config-")
 
 PASSPHRASE = "phrase secrete des bancs de mesure"
 TIMEOUT_MS = 60_000
@@ -86,13 +83,23 @@ def bare() -> int:
     return 0
 
 
-def unlocked_app(data_dir: Path, search: str | None) -> int:
+def unlocked_app(data_dir: Path, search: str | None, *, lock: bool = False) -> int:
     os.environ["MILPJ_DATA_DIR"] = str(data_dir)
+    from milpj_desktop.logs import setup_logging
     from ui.app import build
     from ui.dialogs.passphrase import UnlockDialog
     from ui.qt import QApplication
 
+    setup_logging()  # as run_app does: the log file is part of what the plaintext scan reads
     app = QApplication(sys.argv[:1])
+    app.setApplicationName("milpj-desktop")
+    app.setOrganizationName("milpj")
+    try:
+        from ui.style import apply_style
+    except ImportError:
+        pass
+    else:
+        apply_style(app)
     window = build(app)
     window.nav.setCurrentRow(0)  # Accueil, whatever page the last run left in the view settings
     window.show()
@@ -105,11 +112,23 @@ def unlocked_app(data_dir: Path, search: str | None) -> int:
     accueil = window.page("page-accueil")
     marks: dict[str, object] = {}
 
+    def quit_now() -> None:
+        window.app.runner.shutdown()
+        app.quit()
+
     def finish() -> None:
         window.repaint()
         _ready(marks)
-        window.app.runner.shutdown()
-        app.quit()
+        if not lock:
+            quit_now()
+            return
+        window.lock_action.trigger()
+        _poll(
+            app,
+            lambda: isinstance(window.dialog, UnlockDialog) and not window.app.unlocked,
+            quit_now,
+            lambda: f"verrouillage : déverrouillée={window.app.unlocked}",
+        )
 
     def searched() -> bool:
         label = getattr(window.page("page-contenus"), "count_label", None)
@@ -145,16 +164,13 @@ def unlocked_app(data_dir: Path, search: str | None) -> int:
 
 
 def main(argv: list[str]) -> int:
-    try:
-        if argv and argv[0] == "nue":
-            return bare()
-        if len(argv) >= 2 and argv[0] == "appli":
-            search = argv[argv.index("--recherche") + 1] if "--recherche" in argv else None
-            return unlocked_app(Path(argv[1]), search)
-        print(__doc__, file=sys.stderr)
-        return 2
-    finally:
-        shutil.rmtree(os.environ["XDG_CONFIG_HOME"], ignore_errors=True)
+    if argv and argv[0] == "nue":
+        return bare()
+    if len(argv) >= 2 and argv[0] == "appli":
+        search = argv[argv.index("--recherche") + 1] if "--recherche" in argv else None
+        return unlocked_app(Path(argv[1]), search, lock="--verrouiller" in argv)
+    print(__doc__, file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

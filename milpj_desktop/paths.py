@@ -38,6 +38,14 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path(APP_NAME, appauthor=False)
 
 
+def config_dir() -> Path:
+    """Window geometry, view state and text size (never decrypted data); beside the data when overridden."""
+    override = os.environ.get("MILPJ_DATA_DIR")
+    if override:
+        return Path(override) / "configuration"
+    return platformdirs.user_config_path(APP_NAME, appauthor=False)
+
+
 def store_path() -> Path:
     return data_dir() / STORE_FILE
 

@@ -1,17 +1,49 @@
-"""Start the window: Qt application, store worker, runner, main window."""
+"""Start the window: logging, one instance per data folder, style, store worker, runner, main window."""
 
 from __future__ import annotations
 
+import gc
+import logging
+import platform
 import sys
 
-from milpj_desktop import __version__
+from milpj_desktop import __version__, paths
 from milpj_desktop.logs import setup_logging
 from milpj_desktop.worker import StoreWorker
 from ui.context import AppContext
 from ui.crash import install_crash_handler
-from ui.main_window import MainWindow
+from ui.instance import SingleInstance
+from ui.main_window import MainWindow, app_icon
 from ui.ops import Runner
-from ui.qt import QApplication
+from ui.qt import QApplication, QObject, QTimer, qVersion
+from ui.style import apply_style
+
+log = logging.getLogger(__name__)
+
+
+class GuiThreadGarbageCollector(QObject):
+    """Python's cyclic collector runs on whichever thread allocates; a Qt object freed by the store
+    thread crashes the process. Automatic collection is turned off and done here, on the GUI thread
+    (dialogs hold cycles: a callback that refers to its dialog)."""
+
+    def __init__(self, interval_ms: int = 500) -> None:
+        super().__init__()
+        self.thresholds = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        self.timer.start(interval_ms)
+
+    def check(self) -> None:
+        counts = gc.get_count()
+        for generation in (2, 1, 0):
+            if counts[generation] > self.thresholds[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        self.timer.stop()
+        gc.enable()
 
 
 def build(app: QApplication) -> MainWindow:
@@ -19,20 +51,45 @@ def build(app: QApplication) -> MainWindow:
     runner = Runner(StoreWorker())
     context = AppContext(runner)
     window = MainWindow(context)
-    install_crash_handler(window, runner)
+    window.crash_handler = install_crash_handler(window, runner)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(runner.shutdown)
     return window
 
 
 def run_app() -> int:
-    setup_logging()
+    log_file = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("milpj-desktop")
     app.setOrganizationName("milpj")
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("milpj_desktop")
+    app.setDesktopFileName("milpj-desktop")  # matches packaging/linux/milpj-desktop.desktop
+    app.setWindowIcon(app_icon())
+    data = paths.data_dir()
+    instance = SingleInstance(data)
+    if not instance.primary:
+        message = f"milpj_desktop est déjà ouvert pour ce dossier de données ({data}) : sa fenêtre a été mise au premier plan."
+        log.info("Deuxième lancement refusé : une fenêtre est déjà ouverte pour ce dossier de données.")
+        print(f"milpj-desktop : {message}", file=sys.stderr)
+        return 0
+    styled = apply_style(app)
+    log.info(
+        "Démarrage de milpj-desktop %s (Python %s, Qt %s, %s), style %s, journal %s",
+        __version__,
+        platform.python_version(),
+        qVersion(),
+        platform.platform(),
+        "DSFR" if styled else "du système (contraste élevé demandé)",
+        log_file,
+    )
+    collector = GuiThreadGarbageCollector()
     window = build(app)
+    instance.activation_requested.connect(window.bring_forward)
     window.show()
     window.start()
-    return app.exec()
+    code = app.exec()
+    collector.stop()
+    instance.close()
+    log.info("Fin de milpj-desktop (code %s)", code)
+    return code

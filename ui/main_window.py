@@ -1,9 +1,9 @@
-"""The main window: navigation between pages, lock / unlock, status bar."""
+"""The main window: navigation between pages, lock / unlock, menus and shortcuts, status bar."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from milpj_desktop import paths
@@ -12,24 +12,34 @@ from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.settings import Settings, load_settings
 from milpj_desktop.store import Store
 from ui.context import AppContext
+from ui.dialogs.about import AboutDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog, _PassphraseDialog
+from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.idle import IdleWatcher
 from ui.pages.base import Page
 from ui.qt import (
     QAction,
     QApplication,
+    QByteArray,
     QCloseEvent,
+    QIcon,
     QKeySequence,
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QSettings,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     Qt,
+    QToolBar,
+    QWidget,
 )
+from ui.style import Zoom, window_settings
 
-# (module, shortcut digit): each module has create_page(app) -> Page
+# Each module has create_page(app) -> Page; Ctrl+1… follow this order.
 PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.accueil",
     "ui.pages.contenus",
@@ -38,92 +48,359 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.synchronisation",
     "ui.pages.parametres",
 )
+PageFactory = Callable[[AppContext], Page]
+
+_GEOMETRY, _STATE, _SPLITTER, _PAGE = "fenetre/geometrie", "fenetre/etat", "fenetre/separateur", "fenetre/page"
+
+
+def _keys(action: QAction) -> str:
+    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def overrides(page: Page, hook: str) -> bool:
+    """Whether the page implements one of the optional keyboard hooks of Page."""
+    return getattr(type(page), hook) is not getattr(Page, hook)
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(paths.resources_dir() / "icones" / "milpj-desktop.svg"))
 
 
 class MainWindow(QMainWindow):
     """Holds the pages; knows nothing of their data."""
 
-    def __init__(self, app: AppContext, *, store_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        app: AppContext,
+        *,
+        store_path: Path | None = None,
+        page_factories: Sequence[PageFactory] | None = None,
+        settings: QSettings | None = None,
+    ) -> None:
         super().__init__()
         self.app = app
         self.store_path = store_path or paths.store_path()
+        self.view_settings = settings or window_settings()
+        qt_app = QApplication.instance()
+        assert isinstance(qt_app, QApplication)
+        self.zoom = Zoom(qt_app, self.view_settings)
         self.setWindowTitle("milpj_desktop — 1000 premiers jours")
+        self.setWindowIcon(app_icon())
+        self.setAccessibleName("milpj_desktop")
         self.resize(1100, 720)
-        self.pages: list[Page] = [importlib.import_module(m).create_page(app) for m in PAGE_MODULES]
+        factories = page_factories or [importlib.import_module(m).create_page for m in PAGE_MODULES]
+        self.pages: list[Page] = [factory(app) for factory in factories]
+
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation entre les pages")
-        self.nav.setMaximumWidth(220)
+        self.nav.setAccessibleDescription(
+            "Flèches haut et bas pour changer de page ; Ctrl+1 à Ctrl+6 depuis n'importe où ; F6 pour aller à la page."
+        )
+        self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget()
-        for page in self.pages:
+        self.stack.setObjectName("pages")
+        self.stack.setAccessibleName("Page affichée")
+        for index, page in enumerate(self.pages):
             self.nav.addItem(page.title)
+            item = self.nav.item(index)
+            if index < 9:
+                item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
             self.stack.addWidget(page)
         self.locked_view = QLabel("<h2>Données verrouillées</h2><p>Saisissez votre phrase secrète pour continuer.</p>")
         self.locked_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.locked_view.setObjectName("vue-verrouillee")
+        self.locked_view.setAccessibleName("Données verrouillées")
+        self.locked_view.setWordWrap(True)
         self.stack.addWidget(self.locked_view)
-        splitter = QSplitter()
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(splitter)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("separateur")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
         self.nav.currentRowChanged.connect(self.show_page)
 
         self.connection_label = QLabel("Hors ligne")
         self.connection_label.setObjectName("etat-connexion")
+        self.connection_label.setAccessibleName("État de la connexion")
         self.sync_label = QLabel("Dernière synchronisation : jamais")
         self.sync_label.setObjectName("derniere-synchro")
-        self.statusBar().addPermanentWidget(self.connection_label)
-        self.statusBar().addPermanentWidget(self.sync_label)
+        self.sync_label.setAccessibleName("Dernière synchronisation")
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("taille-texte")
+        self.zoom_label.setAccessibleName("Taille du texte")
+        self.zoom_label.setToolTip("Taille du texte : Ctrl++ agrandit, Ctrl+- réduit, Ctrl+0 rétablit")
+        self.statusBar().setAccessibleName("Barre d'état")
+        for label in (self.connection_label, self.sync_label, self.zoom_label):
+            self.statusBar().addPermanentWidget(label)
         app.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         app.runner.known_error.connect(self._known_error)
         app.settings_changed.connect(self._apply_settings)
 
         self.idle = IdleWatcher(app.settings.auto_lock_minutes)
         self.idle.idle.connect(self.lock)
+        self._build_actions()
         self._build_menus()
+        self._build_toolbar()
+        self._show_zoom()
         self.dialog: _PassphraseDialog | None = None
+        self.about_dialog: AboutDialog | None = None
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.message_box: QMessageBox | None = None
+        self._restore_view()
         self._set_locked_view(True)
 
-    # -- menus ---------------------------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&Fichier")
-        self.lock_action = QAction("&Verrouiller maintenant", self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.setToolTip("Verrouiller les données (Ctrl+L)")
-        self.lock_action.triggered.connect(self.lock)
-        file_menu.addAction(self.lock_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quitter", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        go_menu = self.menuBar().addMenu("&Aller à")
+    # -- actions, menus, toolbar -----------------------------------------------------------
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcuts: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
+        *,
+        tip: str = "",
+    ) -> QAction:
+        """A window-wide action; its tooltip and accessible text carry the shortcut."""
+        action = QAction(text, self)
+        sequences: list[QKeySequence] = []
+        for wanted in shortcuts:  # a standard key may expand to several sequences; no duplicates
+            found = (
+                QKeySequence.keyBindings(wanted)
+                if isinstance(wanted, QKeySequence.StandardKey)
+                else [QKeySequence(wanted)]
+            )
+            sequences += [seq for seq in found if seq not in sequences]
+        if sequences:
+            action.setShortcuts(sequences)
+        plain = text.replace("&", "").rstrip("…")
+        keys = _keys(action)
+        action.setToolTip(f"{tip or plain} ({keys})" if keys else tip or plain)
+        action.setStatusTip(tip or plain)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # works even when the menu bar is hidden (full screen)
+        return action
+
+    def _build_actions(self) -> None:
+        self.print_action = self._action(
+            "&Imprimer…", self.print_page, [QKeySequence.StandardKey.Print], tip="Imprimer la fiche affichée"
+        )
+        self.lock_action = self._action("&Verrouiller maintenant", self.lock, ["Ctrl+L"], tip="Verrouiller les données")
+        self.quit_action = self._action("&Quitter", self.close, ["Ctrl+Q"], tip="Fermer milpj_desktop")
+        self.search_action = self._action(
+            "&Rechercher dans la page",
+            self.search_page,
+            [QKeySequence.StandardKey.Find],
+            tip="Aller au champ de recherche de la page",
+        )
+        self.zoom_in_action = self._action(
+            "&Agrandir le texte", self.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], tip="Agrandir le texte"
+        )
+        self.zoom_out_action = self._action(
+            "&Réduire le texte", self.zoom_out, [QKeySequence.StandardKey.ZoomOut], tip="Réduire le texte"
+        )
+        self.zoom_reset_action = self._action(
+            "&Taille normale du texte", self.zoom_reset, ["Ctrl+0"], tip="Taille normale du texte"
+        )
+        self.fullscreen_action = self._action(
+            "&Plein écran", self.toggle_fullscreen, [QKeySequence.StandardKey.FullScreen], tip="Plein écran"
+        )
+        self.fullscreen_action.setCheckable(True)
+        self.page_actions: list[QAction] = []
         for index, page in enumerate(self.pages):
-            action = QAction(page.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, i=index: self.nav.setCurrentRow(i))
-            go_menu.addAction(action)
-            self.addAction(action)
-        self.addAction(self.lock_action)
+            keys = [f"Ctrl+{index + 1}"] if index < 9 else []
+            action = self._action(page.title, self._go_to(index), keys, tip=f"Aller à {page.title}")
+            self.page_actions.append(action)
+        self.focus_nav_action = self._action(
+            "&Navigation ou page", self.toggle_focus, ["F6"], tip="Passer de la navigation à la page et inversement"
+        )
+        self.shortcuts_action = self._action(
+            "&Raccourcis clavier",
+            self.show_shortcuts,
+            [QKeySequence.StandardKey.HelpContents, "F1"],
+            tip="Liste des raccourcis clavier",
+        )
+        self.about_action = self._action(
+            "À &propos de milpj_desktop", self.show_about, tip="Version, données, licences"
+        )
+
+    def _menu(self, title: str, name: str, actions: Sequence[QAction | None]) -> QMenu:
+        menu = self.menuBar().addMenu(title)
+        menu.setObjectName(name)
+        menu.setAccessibleName(title.replace("&", ""))
+        for action in actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        return menu
+
+    def _build_menus(self) -> None:
+        self.menuBar().setAccessibleName("Barre de menus")
+        self._menu("&Fichier", "menu-fichier", [self.print_action, None, self.lock_action, None, self.quit_action])
+        self._menu(
+            "&Affichage",
+            "menu-affichage",
+            [self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action, None, self.fullscreen_action],
+        )
+        self._menu("&Pages", "menu-pages", [*self.page_actions, None, self.search_action, self.focus_nav_action])
+        self._menu("Ai&de", "menu-aide", [self.shortcuts_action, None, self.about_action])
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Actions principales")
+        bar.setObjectName("barre-actions")
+        bar.setAccessibleName("Actions principales")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.toggleViewAction().setEnabled(False)
+        title = QLabel("milpj_desktop · 1000 premiers jours")
+        title.setObjectName("titre-application")
+        title.setAccessibleName("milpj_desktop, 1000 premiers jours")
+        bar.addWidget(title)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        for action in (self.search_action, self.print_action, self.lock_action):
+            bar.addAction(action)
+            button = bar.widgetForAction(action)
+            if button is not None:
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+                button.setAccessibleDescription(action.toolTip())
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
 
     # -- navigation ----------------------------------------------------------------------
+    def _go_to(self, index: int) -> Callable[[], None]:
+        return lambda: self.nav.setCurrentRow(index)
+
     def show_page(self, index: int) -> None:
         if not self.app.unlocked or index < 0:
             return
         self.stack.setCurrentIndex(index)
         self.pages[index].on_shown()
+        self._update_page_actions()
 
     def page(self, object_name: str) -> Page:
         return next(p for p in self.pages if p.object_name == object_name)
 
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
     def _set_locked_view(self, locked: bool) -> None:
         self.nav.setEnabled(not locked)
+        self.nav.doItemsLayout()  # item heights depend on the enabled state's style (padding)
         self.lock_action.setEnabled(not locked)
+        for action in self.page_actions:
+            action.setEnabled(not locked)
+        self.focus_nav_action.setEnabled(not locked)
         if locked:
             self.stack.setCurrentWidget(self.locked_view)
+            self._update_page_actions()
         else:
             self.show_page(max(self.nav.currentRow(), 0))
+
+    def _update_page_actions(self) -> None:
+        page = self.current_page() if self.app.unlocked else None
+        self.search_action.setEnabled(page is not None and overrides(page, "focus_search"))
+        self.print_action.setEnabled(page is not None and overrides(page, "print_current"))
+
+    def search_page(self) -> None:
+        page = self.current_page()
+        if page is None or not self.app.unlocked or not page.focus_search():
+            self.statusBar().showMessage("Cette page n'a pas de champ de recherche.", 5000)
+
+    def print_page(self) -> None:
+        page = self.current_page()
+        if page is None or not self.app.unlocked or not page.print_current():
+            self.statusBar().showMessage("Rien à imprimer sur cette page : choisissez une fiche (Ctrl+4).", 5000)
+
+    def toggle_focus(self) -> None:
+        """F6: from the navigation to the first field of the page, and back."""
+        if self.nav.hasFocus():
+            page = self.current_page()
+            if page is None:
+                return
+            for widget in page.findChildren(QWidget):
+                if (
+                    widget.isVisible()
+                    and widget.isEnabled()
+                    and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and not isinstance(widget, QToolBar)
+                ):
+                    widget.setFocus(Qt.FocusReason.TabFocusReason)
+                    return
+            page.setFocus(Qt.FocusReason.TabFocusReason)
+        else:
+            self.nav.setFocus(Qt.FocusReason.TabFocusReason)
+
+    # -- view: zoom, full screen, dialogs ----------------------------------------------------
+    def zoom_in(self) -> None:
+        self.zoom.bigger()
+        self._show_zoom()
+
+    def zoom_out(self) -> None:
+        self.zoom.smaller()
+        self._show_zoom()
+
+    def zoom_reset(self) -> None:
+        self.zoom.reset()
+        self._show_zoom()
+
+    def _show_zoom(self) -> None:
+        self.zoom_label.setText(f"Texte : {self.zoom.percent} %")
+        self.nav.doItemsLayout()
+
+    def toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.fullscreen_action.setChecked(self.isFullScreen())
+
+    def show_about(self) -> None:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = ShortcutsDialog(self, self.menuBar())
+        self.shortcuts_dialog.open()
+
+    def bring_forward(self) -> None:
+        """A second launch for the same data folder asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        QApplication.alert(self)
+        self.statusBar().showMessage("milpj_desktop est déjà ouvert : voici sa fenêtre.", 8000)
+
+    # -- window state (QSettings: geometry, splitter, last page; never decrypted data) ------
+    def _restore_view(self) -> None:
+        settings = self.view_settings
+        geometry, state, splitter = (settings.value(key) for key in (_GEOMETRY, _STATE, _SPLITTER))
+        if isinstance(geometry, QByteArray):  # anything else (hand-edited file) is ignored
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        try:
+            self._saved_page = int(str(settings.value(_PAGE, 0)))
+        except ValueError:
+            self._saved_page = 0
+        if not 0 <= self._saved_page < len(self.pages):
+            self._saved_page = 0
+
+    def save_view(self) -> None:
+        settings = self.view_settings
+        settings.setValue(_GEOMETRY, self.saveGeometry())
+        settings.setValue(_STATE, self.saveState())
+        settings.setValue(_SPLITTER, self.splitter.saveState())
+        settings.setValue(_PAGE, max(self.nav.currentRow(), 0))
+        settings.sync()
 
     # -- start, unlock, lock ---------------------------------------------------------------
     def start(self) -> None:
@@ -168,9 +445,10 @@ class MainWindow(QMainWindow):
         self.app.unlocked = True
         for page in self.pages:
             page.stale = True
-        self._set_locked_view(False)
         if self.nav.currentRow() < 0:
-            self.nav.setCurrentRow(0)
+            self.nav.setCurrentRow(self._saved_page)
+        self._set_locked_view(False)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.idle.start()
         QApplication.instance().installEventFilter(self.idle)  # type: ignore[union-attr]
         self.app.announce(Changes(settings=True))
@@ -190,9 +468,15 @@ class MainWindow(QMainWindow):
         self.idle.set_delay_ms(settings.auto_lock_minutes * 60_000)
 
     def _known_error(self, message: str) -> None:
-        QMessageBox.warning(self, "milpj_desktop", message)
+        """An expected error no page handled: its plain French message, in a non-blocking box."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "milpj_desktop", message, QMessageBox.StandardButton.Ok, self)
+        box.setAccessibleName("Message")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.message_box = box
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_view()
         self.app.unlocked = False
         for page in self.pages:
             page.on_locked()

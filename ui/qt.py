@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     QUrl,
     Signal,
     Slot,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QGuiApplication,
     QIcon,
+    QImage,
     QKeySequence,
     QPageLayout,
     QPageSize,
@@ -47,7 +49,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtNetwork import QNetworkInformation
+from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,6 +75,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMenuBar,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -86,6 +90,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QStyle,
     QStyledItemDelegate,
+    QStyleFactory,
     QStyleOptionViewItem,
     QTableView,
     QTabWidget,
@@ -129,14 +134,19 @@ __all__ = [
     "QHBoxLayout",
     "QHeaderView",
     "QIcon",
+    "QImage",
     "QKeySequence",
     "QLabel",
     "QLineEdit",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
+    "QLocalServer",
+    "QLocalSocket",
     "QMainWindow",
     "QMarginsF",
+    "QMenu",
+    "QMenuBar",
     "QMessageBox",
     "QModelIndex",
     "QNetworkInformation",
@@ -171,6 +181,7 @@ __all__ = [
     "QStatusBar",
     "QStringListModel",
     "QStyle",
+    "QStyleFactory",
     "QStyleOptionViewItem",
     "QStyledItemDelegate",
     "QTabWidget",
@@ -190,4 +201,5 @@ __all__ = [
     "Qt",
     "Signal",
     "Slot",
+    "qVersion",
 ]

@@ -32,6 +32,16 @@ class Page(QWidget):
         """Whether these changes make the page stale."""
         return False
 
+    # Optional keyboard hooks: the window's Ctrl+F / Ctrl+P call them on the page shown. A page that
+    # has a search field or something to print overrides them (the menu entry is enabled only then).
+    def focus_search(self) -> bool:
+        """Put the keyboard focus in the page's search field (select its text); False if it has none."""
+        return False
+
+    def print_current(self) -> bool:
+        """Print what the page shows (Fiches: the current handout); False if there is nothing to print."""
+        return False
+
     # Called by the main window.
     def on_locked(self) -> None:
         self.clear()

@@ -68,7 +68,7 @@ class CrashDialog(QDialog):
         self.report = report
         self.setWindowTitle("Erreur inattendue")
         self.setAccessibleName("Erreur inattendue")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(760)
         layout = QVBoxLayout(self)
         self.message = QLabel(
             "<p><b>Une erreur inattendue s'est produite</b> : l'opération en cours a été interrompue.</p>"

@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
             "&Taille normale du texte", self.zoom_reset, ["Ctrl+0"], tip="Taille normale du texte"
         )
         self.fullscreen_action = self._action(
-            "&Plein écran", self.toggle_fullscreen, [QKeySequence.StandardKey.FullScreen], tip="Plein écran"
+            "&Plein écran", self.toggle_fullscreen, [QKeySequence.StandardKey.FullScreen, "F11"], tip="Plein écran"
         )
         self.fullscreen_action.setCheckable(True)
         self.page_actions: list[QAction] = []

@@ -45,7 +45,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component(
         "SQLCipher",
         "base de données chiffrée",
-        "BSD (style BSD, Zetetic)",
+        "style BSD (Zetetic)",
         "https://www.zetetic.net/sqlcipher/license/",
     ),
     Component("SQLite", "moteur de base de données", "domaine public", "https://sqlite.org/copyright.html"),

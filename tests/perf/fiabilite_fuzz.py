@@ -54,6 +54,12 @@ _NOT_FOR_PEOPLE = (
     "object has no attribute",
     "NoneType",
     "KeyError",
+    "Invalid JSON",
+    "not permitted",
+    "should be",
+    "is not a",
+    "at line",
+    "value is not",
 )
 
 

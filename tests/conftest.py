@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,14 @@ from milpj_desktop import paths
 from milpj_desktop.store import Store
 
 PASSPHRASE = "phrase secrète de test"
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_gui_thread() -> Iterator[None]:
+    """Free Qt objects caught in reference cycles here, on the GUI thread, not later on a worker
+    thread where the garbage collector happens to run (that crashes Qt)."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

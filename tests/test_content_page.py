@@ -74,7 +74,7 @@ def test_browse_by_stage_and_theme(qtbot: QtBot, page: ContenusPage) -> None:
 
 def test_search_as_you_type_without_accents(qtbot: QtBot, page: ContenusPage) -> None:
     page.search.setFocus()
-    qtbot.keyClicks(page.search, "creche")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(page.search, "creche")
     qtbot.waitUntil(lambda: "pour « creche »" in page.count_label.text(), timeout=5000)
     rows = page.model.rows()
     assert rows
@@ -83,17 +83,17 @@ def test_search_as_you_type_without_accents(qtbot: QtBot, page: ContenusPage) ->
     assert "<b>" in html
     # more letters: the list follows the last text typed only
     page.search.clear()
-    qtbot.keyClicks(page.search, "allait")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(page.search, "allait")
     qtbot.waitUntil(lambda: "pour « allait »" in page.count_label.text(), timeout=5000)
     assert any("allaitement" in r.title.lower() for r in page.model.rows())
     # Enter opens the first result
-    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
     first = page.model.rows()[0]
     qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == first.id, timeout=5000)
     assert first.title in page.reader.toPlainText()
     # Escape empties the search and the list browses again
     page.search.setFocus()
-    qtbot.keyClick(page.search, Qt.Key.Key_Escape)  # type: ignore[no-untyped-call]
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)
     total = on_store(page, lambda ctx: repo.count_articles(ctx.store.conn))
     qtbot.waitUntil(lambda: page.model.rowCount() == total, timeout=5000)
 
@@ -176,7 +176,7 @@ def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: 
 
     assert page.favourite_button.isEnabled()
     assert page.favourite_button.text() == "☆ Ajouter aux favoris"
-    qtbot.mouseClick(page.favourite_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.mouseClick(page.favourite_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.favourite_button.text() == "★ Retirer des favoris", timeout=5000)
     assert on_store(page, lambda ctx: repo.is_favourite(ctx.store.conn, article_id))
     assert page.model.rows()[0].favourite
@@ -187,7 +187,7 @@ def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: 
 def test_family_situation_shows_stage_articles_and_events(qtbot: QtBot, page: ContenusPage) -> None:
     page.situation_kind.setCurrentIndex(page.situation_kind.findData("terme"))
     page.situation_date.setDate(page.situation_date.date().fromString("2026-12-01", "yyyy-MM-dd"))
-    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)
     assert page.stage_combo.currentData() == "fin-grossesse"
     assert "Suite et fin de grossesse" in page.situation_label.text()
     assert "19 SA + 1 jour" in page.situation_label.text()
@@ -197,7 +197,7 @@ def test_family_situation_shows_stage_articles_and_events(qtbot: QtBot, page: Co
     assert "juillet 2026" in page.reader.toPlainText()
     # a birth date in the future is refused with a sentence, not a crash
     page.situation_kind.setCurrentIndex(page.situation_kind.findData("naissance"))
-    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)
     assert "postérieure" in page.situation_label.text()
 
 

@@ -75,7 +75,7 @@ def _flush_logs() -> None:
 
 
 def _write(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    qtbot.keyClicks(widget, text)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtbot.keyClicks(widget, text)  # pytest-qt is untyped
 
 
 def _window(qtbot: QtBot) -> MainWindow:

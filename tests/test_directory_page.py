@@ -81,7 +81,7 @@ def names(page: AnnuairePage) -> list[str]:
 
 def test_text_type_and_radius_filters(qtbot: QtBot, page: AnnuairePage) -> None:
     assert page.table.isColumnHidden(DirectoryTableModel.DISTANCE)
-    qtbot.keyClicks(page.search_field, "mairie besan")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(page.search_field, "mairie besan")
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
     page.search_field.clear()
     page.commune_field.setText("Besançon (25000)")

@@ -66,7 +66,7 @@ def test_article_picker_search_and_live_preview(qtbot: QtBot, page: FichesPage) 
     assert isinstance(picker, ArticlePicker)
     qtbot.waitUntil(lambda: "« articles » manquant" in page.feedback.text(), timeout=5000)
     assert not page.pdf_button.isEnabled()
-    qtbot.keyClicks(picker.search, "couchage securite")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(picker.search, "couchage securite")
     visible = [picker.list.item(r) for r in range(picker.list.count()) if not picker.list.item(r).isHidden()]
     assert [i.text() for i in visible] == ["Coucher bébé en sécurité"]
     visible[0].setCheckState(Qt.CheckState.Checked)
@@ -109,7 +109,7 @@ def test_contacts_form_commune_completion_and_type_checkboxes(qtbot: QtBot, page
     types = editor(page, "types")
     assert isinstance(commune, CommuneEdit) and isinstance(types, TypesEdit)
     commune.edit.setFocus()
-    qtbot.keyClicks(commune.edit, "6900")  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(commune.edit, "6900")
     qtbot.waitUntil(lambda: commune.model.rowCount() > 0, timeout=5000)
     assert any(s.startswith("69003 Lyon") for s in commune.model.stringList())
     commune.edit.setText("69003 Lyon 3e Arrondissement")

@@ -30,11 +30,11 @@ DIGITS = [Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_4, Qt.Key.Key_5, 
 def _press(
     qtbot: QtBot, widget: QWidget, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
 ) -> None:
-    qtbot.keyClick(widget, key, modifier)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtbot.keyClick(widget, key, modifier)  # pytest-qt is untyped
 
 
 def _write(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    qtbot.keyClicks(widget, text)  # type: ignore[no-untyped-call]
+    qtbot.keyClicks(widget, text)
 
 
 def _focus() -> QWidget:

@@ -256,6 +256,12 @@ class AnnuairePage(Page):
     def cares_about(self, changes: Changes) -> bool:
         return changes.directory
 
+    def focus_search(self) -> bool:
+        """Ctrl+F (the window's Rechercher action) lands here."""
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+        return True
+
     def clear(self) -> None:
         self._generation += 1
         self.model.clear()

@@ -145,9 +145,6 @@ class ContenusPage(Page):
         self.list.activated.connect(self._activated)
         self.favourite_button.clicked.connect(self.toggle_favourite)
         self.reader.anchorClicked.connect(self._link_clicked)
-        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.activated.connect(self._focus_search)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
         escape.activated.connect(self.search.clear)
@@ -349,9 +346,11 @@ class ContenusPage(Page):
             self.timer.stop()
             self.load_list()
 
-    def _focus_search(self) -> None:
+    def focus_search(self) -> bool:
+        """Ctrl+F (the window's Rechercher action) lands here."""
         self.search.setFocus()
         self.search.selectAll()
+        return True
 
     def run_search(self) -> None:
         """Search articles and directory entries for the text typed; only the latest answer shows."""

@@ -354,6 +354,13 @@ class FichesPage(Page):
             request.copies = max(1, printer.copyCount())
             self._start(HandoutJob(self.app, request, printer=printer), "Fiche envoyée à l'imprimante.")
 
+    def print_current(self) -> bool:
+        """Ctrl+P (the window's Imprimer action): print the handout being prepared."""
+        if self.current is None:
+            return False
+        self.print_handout()
+        return True
+
     def print_preview(self) -> None:
         """Qt's preview dialog paints on the GUI thread by design; a handout is a few pages."""
         if self.current is None:

@@ -198,3 +198,20 @@ def test_table_model_on_100k_rows_without_a_window() -> None:
     assert model.index(5, DirectoryTableModel.COMMUNE).data() == "Besançon (25000)"
     assert model.headerData(3, Qt.Orientation.Horizontal) == "Distance"
     assert [distance_text(x) for x in (0.0, 0.853, 3.44, 27.2, None)] == ["0 m", "850 m", "3,4 km", "27 km", ""]
+
+
+def test_empty_directory_says_how_to_fill_it(qtbot: QtBot, store: Store) -> None:
+    worker = StoreWorker()
+    worker.open(lambda: store).result(timeout=30)
+    runner = Runner(worker)
+    app = AppContext(runner)
+    app.unlocked = True
+    widget = AnnuairePage(app)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.on_shown()
+    qtbot.waitUntil(lambda: "annuaire est vide" in widget.detail.toPlainText(), timeout=10000)
+    assert "importez un fichier CSV" in widget.detail.toPlainText()
+    qtbot.keyClicks(widget.search_field, "zzzz")
+    qtbot.waitUntil(lambda: "Choisissez une fiche" in widget.detail.toPlainText(), timeout=10000)
+    runner.shutdown()

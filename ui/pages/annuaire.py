@@ -34,6 +34,7 @@ from ui.qt import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QGridLayout,
     QGuiApplication,
     QHBoxLayout,
     QHeaderView,
@@ -121,6 +122,8 @@ class AnnuairePage(Page):
         self.search_field.setClearButtonEnabled(True)
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type de structure ou de professionnel")
+        self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(16)
         self.type_combo.addItem("Tous les types", None)
         for type_id in DIRECTORY_TYPE_IDS:
             self.type_combo.addItem(TYPE_LABELS[type_id], type_id)
@@ -137,6 +140,7 @@ class AnnuairePage(Page):
         self.radius.setSuffix(" km")
         self.radius.setSpecialValueText("la commune seule")
         self.radius.setAccessibleName("Rayon autour de la commune, en kilomètres")
+        self.search_field.setMinimumWidth(260)
         filters.addWidget(self.search_field, 3)
         filters.addWidget(self.type_combo, 2)
         filters.addWidget(QLabel("Autour de :"))
@@ -197,14 +201,15 @@ class AnnuairePage(Page):
         self.detail.setOpenExternalLinks(True)
         self.detail.setAccessibleName("Détail de la fiche")
         detail_layout.addWidget(self.detail, 3)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two rows: the detail pane stays narrow enough for the list
         self.copy_phone_button = QPushButton("Copier le téléphone")
         self.correction_button = QPushButton("Signaler une correction…")
         self.edit_button = QPushButton("Modifier…")
         self.delete_button = QPushButton("Supprimer")
-        for button in (self.copy_phone_button, self.correction_button, self.edit_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.copy_phone_button, 0, 0)
+        buttons.addWidget(self.correction_button, 0, 1)
+        buttons.addWidget(self.edit_button, 1, 0)
+        buttons.addWidget(self.delete_button, 1, 1)
         detail_layout.addLayout(buttons)
         detail_layout.addWidget(QLabel("<b>Note privée</b> (chiffrée, jamais synchronisée ni exportée) :"))
         self.note = QPlainTextEdit()
@@ -347,10 +352,23 @@ class AnnuairePage(Page):
 
         self.app.runner.db(lambda ctx: repository.get_entry(ctx.store.conn, entry_id)).success(done).run()
 
+    def criteria_given(self) -> bool:
+        """Whether the user narrowed the list (else an empty list means an empty directory)."""
+        return bool(
+            self.search_field.text().strip() or self.commune_field.text().strip() or self.type_combo.currentData()
+        )
+
     def _show_entry(self, stored: StoredEntry | None) -> None:
         self._current = stored
         self.feedback.clear()
-        if stored is None:
+        if stored is None and self.model.rowCount() == 0 and not self.criteria_given():
+            self.detail.setHtml(
+                "<p><b>L'annuaire est vide.</b></p><p>Ajoutez vos propres fiches, importez un fichier CSV "
+                "(par exemple le fichier des mairies), ou synchronisez avec le serveur national depuis la page "
+                "Synchronisation.</p>"
+            )
+            self.note.clear()
+        elif stored is None:
             self.detail.setHtml("<p style='color:#666'>Choisissez une fiche dans la liste pour voir son détail.</p>")
             self.note.clear()
         else:

@@ -15,10 +15,12 @@ from ui.app import build
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.accueil import AccueilPage
+from ui.pages.contenus import ContenusPage
 from ui.pages.parametres import ParametresPage
 from ui.qt import QApplication, Qt
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
+ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiches"
 
 
 @pytest.fixture
@@ -68,13 +70,13 @@ def test_first_run_refuses_short_then_creates_store(qtbot: QtBot, window: MainWi
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
     assert paths.store_path().exists()
-    qtbot.waitUntil(lambda: "articles" in _accueil(window).body.text(), timeout=10000)
+    qtbot.waitUntil(lambda: ARTICLES in _accueil(window).body.text(), timeout=10000)
 
 
 def test_lock_clears_views_and_unlock_checks_passphrase(qtbot: QtBot, window: MainWindow) -> None:
     _first_run(qtbot, window)
     accueil = _accueil(window)
-    qtbot.waitUntil(lambda: "articles" in accueil.body.text(), timeout=10000)
+    qtbot.waitUntil(lambda: ARTICLES in accueil.body.text(), timeout=10000)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     qtbot.keyClick(window.nav, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -93,7 +95,7 @@ def test_lock_clears_views_and_unlock_checks_passphrase(qtbot: QtBot, window: Ma
     qtbot.keyClicks(dialog.passphrase, PASSPHRASE)
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
-    qtbot.waitUntil(lambda: "articles" in accueil.body.text(), timeout=10000)
+    qtbot.waitUntil(lambda: ARTICLES in accueil.body.text(), timeout=10000)
 
 
 def test_idle_delay_locks(qtbot: QtBot, window: MainWindow) -> None:
@@ -123,3 +125,18 @@ def test_settings_are_saved_encrypted(qtbot: QtBot, window: MainWindow) -> None:
     assert saved.auto_lock_minutes == 15
     folder = paths.data_dir()
     assert b"Tilleuls" not in b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+
+
+def test_accueil_search_and_tasks_lead_to_the_pages(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    accueil = _accueil(window)
+    qtbot.waitUntil(lambda: "Annuaire : <b>0</b> fiches nationales" in accueil.body.text(), timeout=10000)
+    qtbot.mouseClick(accueil.task_buttons["page-annuaire"], Qt.MouseButton.LeftButton)
+    assert window.current_page() is window.page("page-annuaire")
+    window.nav.setCurrentRow(0)
+    qtbot.keyClicks(accueil.search, "allait")
+    qtbot.keyClick(accueil.search, Qt.Key.Key_Return)
+    contenus = window.page("page-contenus")
+    assert isinstance(contenus, ContenusPage)
+    assert window.current_page() is contenus
+    assert contenus.search.text() == "allait"

@@ -14,6 +14,8 @@ class AppContext(QObject):
     changed = Signal(object)  # Changes
     status_message = Signal(str)
     settings_changed = Signal(object)  # Settings
+    navigate = Signal(str)  # a page's object_name: the window shows that page
+    search_requested = Signal(str)  # text to look up in Contenus (articles and directory)
 
     def __init__(self, runner: Runner) -> None:
         super().__init__()

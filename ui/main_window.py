@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         app.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         app.runner.known_error.connect(self._known_error)
         app.settings_changed.connect(self._apply_settings)
+        app.navigate.connect(self.go_to)
 
         self.idle = IdleWatcher(app.settings.auto_lock_minutes)
         self.idle.idle.connect(self.lock)
@@ -283,6 +284,13 @@ class MainWindow(QMainWindow):
 
     def page(self, object_name: str) -> Page:
         return next(p for p in self.pages if p.object_name == object_name)
+
+    def go_to(self, object_name: str) -> None:
+        """Show the page with this object name (pages ask through AppContext.navigate)."""
+        for index, page in enumerate(self.pages):
+            if page.object_name == object_name:
+                self.nav.setCurrentRow(index)
+                return
 
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()

@@ -137,6 +137,7 @@ class ContenusPage(Page):
         self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self._open_first)
+        app.search_requested.connect(self.search_for)
         self.stage_combo.currentIndexChanged.connect(self._filters_changed)
         self.theme_combo.currentIndexChanged.connect(self._filters_changed)
         self.favourites_only.toggled.connect(self._filters_changed)
@@ -345,6 +346,12 @@ class ContenusPage(Page):
         else:
             self.timer.stop()
             self.load_list()
+
+    def search_for(self, text: str) -> None:
+        """A search asked from elsewhere (Accueil): show this page with the results."""
+        self.app.navigate.emit(self.object_name)
+        self.search.setText(text)
+        self.focus_search()
 
     def focus_search(self) -> bool:
         """Ctrl+F (the window's Rechercher action) lands here."""

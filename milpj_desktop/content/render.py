@@ -15,24 +15,10 @@ from urllib.parse import urlsplit
 from milpj_desktop.content.models import Article, Stage
 from milpj_desktop.content.search import SearchHit, match_spans
 from milpj_desktop.content.timeline import DatedEvent
+from milpj_desktop.frenchdates import long_date
 
 ARTICLE_SCHEME = "article"  # internal links: article:<id>
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 HIGHLIGHT_STYLE = "background-color: #FFE88C;"
 _BRIEF_BG = "#E8EDFF"
@@ -41,10 +27,8 @@ _MUTED = "#555555"
 
 
 def french_date(day: dt.date, *, weekday: bool = False) -> str:
-    """23 novembre 2026 (1er for the first of the month), optionally with the weekday."""
-    number = "1er" if day.day == 1 else str(day.day)
-    text = f"{number} {MONTHS[day.month - 1]} {day.year}"
-    return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
+    """« 1er mars 2028 » (the same wording as the handouts)."""
+    return long_date(day, weekday=weekday)
 
 
 def esc(text: str, terms: Sequence[str] = ()) -> str:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from milpj_desktop.frenchdates import long_date
 from milpj_desktop.handouts.data import assemble
 from milpj_desktop.handouts.environment import render
 from milpj_desktop.handouts.errors import HandoutParamError
-from milpj_desktop.handouts.frenchdates import long_date
 from milpj_desktop.handouts.manifest import HandoutTemplate, get_template
 from milpj_desktop.settings import Settings
 

@@ -10,8 +10,8 @@ from milpj_desktop.directory.hours import describe_hours
 from milpj_desktop.directory.models import ACCESSIBILITY_LABELS, LANGUAGE_NAMES, DirectoryEntry
 from milpj_desktop.directory.phone import format_phone
 from milpj_desktop.directory.search import search
+from milpj_desktop.frenchdates import long_date
 from milpj_desktop.handouts.errors import HandoutParamError
-from milpj_desktop.handouts.frenchdates import long_date
 from milpj_desktop.handouts.purposes import type_view
 
 PER_TYPE = 6  # the closest few of each type: a sheet for the fridge, not the whole directory

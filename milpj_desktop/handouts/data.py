@@ -11,9 +11,9 @@ from typing import Any
 
 from milpj_desktop.content import repository, timeline
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, Article, Event, Stage
+from milpj_desktop.frenchdates import long_date, short_date
 from milpj_desktop.handouts.contacts import assemble_contacts
 from milpj_desktop.handouts.errors import HandoutError, HandoutParamError
-from milpj_desktop.handouts.frenchdates import long_date, short_date
 from milpj_desktop.handouts.purposes import type_view
 
 Context = dict[str, Any]

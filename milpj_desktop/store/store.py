@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from milpj_desktop.store.errors import (
     WeakPassphrase,
     WrongPassphrase,
 )
+
+log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x4D494C50  # "MILP"
 PAGE_SIZE = 4096
@@ -113,32 +116,25 @@ class Store:
     def _open_raw(cls, path: Path, raw: keys.RawKey, *, known_good: bool) -> Store:
         conn = connect_raw(path, raw)
         try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        except sq.OperationalError as exc:
-            conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreLocked() from exc
-            raise CorruptStore(path, str(exc)) from exc
-        except sq.DatabaseError as exc:
-            conn.close()
-            if known_good:
-                raise CorruptStore(path) from exc
-            raise WrongPassphrase(maybe_corrupt=True) from exc
-        if app_id != APPLICATION_ID:
-            conn.close()
-            raise NotOurFile(path, "base chiffrée d'une autre application")
-        try:
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sq.DatabaseError as exc:
+                if isinstance(exc, sq.OperationalError) or known_good:
+                    raise
+                raise WrongPassphrase(maybe_corrupt=True) from exc
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise NotOurFile(path, "base chiffrée d'une autre application")
             _tune(conn)
             migrate.apply_pending(conn)
-        except sq.OperationalError as exc:
-            conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreLocked() from exc
-            raise CorruptStore(path, str(exc)) from exc
         except sq.DatabaseError as exc:
             conn.close()
-            raise CorruptStore(path, str(exc)) from exc
+            if isinstance(exc, sq.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+                raise StoreLocked() from exc
+            log.warning("ouverture impossible du magasin : %s", exc)  # technical detail, no data
+            raise CorruptStore(path) from exc
+        except BaseException:
+            conn.close()
+            raise
         return cls(path, conn, raw)
 
     def open_another(self) -> Connection:

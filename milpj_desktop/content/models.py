@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -136,13 +136,20 @@ class Source(_Strict):
         return value
 
 
-def _check_ids(values: list[str], allowed: tuple[str, ...], what: str) -> list[str]:
+def _check_ids(values: list[str], allowed: tuple[str, ...], what: str, unknown_word: str = "inconnue(s)") -> list[str]:
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise ValueError(f"{what} inconnu(s) : {', '.join(unknown)}")
+        raise ValueError(f"{what} {unknown_word} : {', '.join(unknown)}")
     if len(set(values)) != len(values):
         raise ValueError(f"{what} en double")
     return values
+
+
+StageIds = Annotated[list[str], AfterValidator(lambda v: _check_ids(v, STAGE_IDS, "étape"))]
+ThemeIds = Annotated[list[str], AfterValidator(lambda v: _check_ids(v, THEME_IDS, "thématique"))]
+DirectoryTypeIds = Annotated[
+    list[str], AfterValidator(lambda v: _check_ids(v, DIRECTORY_TYPE_IDS, "type d'annuaire", "inconnu(s)"))
+]
 
 
 class Article(_Strict):
@@ -156,28 +163,13 @@ class Article(_Strict):
     did_you_know: Text | None = None
     links: list[Link] = Field(default_factory=list)
     keywords: list[Text] = Field(default_factory=list)
-    stages: list[str] = Field(min_length=1)
-    themes: list[str] = Field(min_length=1)
-    directory_types: list[str] = Field(default_factory=list)
+    stages: StageIds = Field(min_length=1)
+    themes: ThemeIds = Field(min_length=1)
+    directory_types: DirectoryTypeIds = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
     reviewed_on: dt.date
     version: int = Field(ge=1)
     updated_at: dt.datetime
-
-    @field_validator("stages")
-    @classmethod
-    def _stages(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, STAGE_IDS, "étape")
-
-    @field_validator("themes")
-    @classmethod
-    def _themes(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, THEME_IDS, "thématique")
-
-    @field_validator("directory_types")
-    @classmethod
-    def _types(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, DIRECTORY_TYPE_IDS, "type d'annuaire")
 
 
 class Event(_Strict):
@@ -188,23 +180,8 @@ class Event(_Strict):
     description: Text
     offset_days: int = Field(ge=-400, le=1200)
     important: bool = False
-    stages: list[str] = Field(min_length=1)
-    themes: list[str] = Field(default_factory=list)
+    stages: StageIds = Field(min_length=1)
+    themes: ThemeIds = Field(default_factory=list)
     articles: list[Slug] = Field(default_factory=list)
-    directory_types: list[str] = Field(default_factory=list)
+    directory_types: DirectoryTypeIds = Field(default_factory=list)
     sources: list[Source] = Field(min_length=1)
-
-    @field_validator("stages")
-    @classmethod
-    def _stages(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, STAGE_IDS, "étape")
-
-    @field_validator("themes")
-    @classmethod
-    def _themes(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, THEME_IDS, "thématique")
-
-    @field_validator("directory_types")
-    @classmethod
-    def _types(cls, value: list[str]) -> list[str]:
-        return _check_ids(value, DIRECTORY_TYPE_IDS, "type d'annuaire")

@@ -465,6 +465,13 @@ class Tally:
     failures: int = 0
     first: str = ""
     seconds: float = 0.0
+    kinds: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """The kinds of failure, most frequent first, then the first failing input."""
+        kinds = sorted(self.kinds.items(), key=lambda kv: -kv[1])
+        listed = ", ".join(f"{count} × {kind}" for kind, count in kinds[:4])
+        return f"{listed} — premier : {self.first}" if listed else ""
 
 
 def run_counted(name: str, strategy: st.SearchStrategy[Any], prop: Callable[[Any], None], examples: int) -> Tally:
@@ -486,6 +493,10 @@ def run_counted(name: str, strategy: st.SearchStrategy[Any], prop: Callable[[Any
             prop(value)
         except Exception as exc:  # a failure of the property, counted, never fatal
             tally.failures += 1
+            kind = (
+                str(exc).split(" : ")[0].split(":")[0][:60] if isinstance(exc, AssertionError) else type(exc).__name__
+            )
+            tally.kinds[kind] = tally.kinds.get(kind, 0) + 1
             if not tally.first:
                 tally.first = f"{type(exc).__name__}: {exc} — entrée {repr(value)[:200]}"
 
@@ -566,7 +577,7 @@ def main() -> int:
                 unit="échecs",
                 goal="0",
                 ok=tally.failures == 0 and tally.examples > 0,
-                note=tally.first,
+                note=tally.summary(),
                 extra={"exemples": tally.examples, "secondes": round(tally.seconds, 1)},
             )
         )

@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "milpj_desktop.cli.content_cmds",
     "milpj_desktop.cli.handout_cmds",
     "milpj_desktop.cli.directory_cmds",
+    "milpj_desktop.cli.sync_cmds",
 )
 
 _FRENCH = {

@@ -1,0 +1,170 @@
+"""synchroniser: bring contents and directory up to date with the national server, send corrections.
+
+requests (through sync/) is imported only inside the command: the core never loads it otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from typing import Any
+
+from milpj_desktop import paths
+from milpj_desktop.cli.common import open_store
+from milpj_desktop.errors import KnownError
+from milpj_desktop.settings import Settings, load_settings, save_settings
+
+TOKEN_ENV = "MILPJ_JETON"
+_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")  # as sync.protocol.Departement
+_STATUS = {
+    "reussie": "réussie",
+    "partielle": "partielle (des collections ont échoué)",
+    "echec": "échouée",
+    "annulee": "annulée",
+    "interrompue": "interrompue",
+}
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "synchroniser",
+        help="synchroniser contenus et annuaire avec le serveur national",
+        description=(
+            "Met à jour les contenus et l'annuaire (départements abonnés) depuis le serveur national et envoie "
+            f"les corrections signalées. Le jeton d'appareil est lu dans les paramètres, ou dans {TOKEN_ENV} "
+            "(il est alors enregistré dans le magasin chiffré)."
+        ),
+    )
+    parser.add_argument("--serveur", metavar="URL", help="adresse du serveur (défaut : celle des paramètres)")
+    parser.add_argument("--json", action="store_true", help="résultat en JSON sur la sortie standard")
+    parser.add_argument(
+        "--departements",
+        metavar="LISTE",
+        help="départements de l'annuaire, ex. 25,39 (remplace l'abonnement ; « aucun » pour tout retirer)",
+    )
+    parser.add_argument("--par-page", type=int, default=None, metavar="N", help="changements demandés par page")
+    parser.add_argument(
+        "--delai", type=float, default=30.0, metavar="S", help="secondes sans données avant d'abandonner (défaut : 30)"
+    )
+    parser.add_argument(
+        "--verifier", action="store_true", help="comparer ensuite chaque collection avec l'état du serveur"
+    )
+    parser.set_defaults(func=cmd_sync)
+
+
+def _subscription(text: str) -> list[str]:
+    if text.strip().lower() == "aucun":
+        return []
+    codes = sorted({c.strip().upper() for c in text.split(",") if c.strip()})
+    bad = [c for c in codes if not _DEPARTEMENT.match(c)]
+    if bad:
+        raise KnownError(f"Département invalide : « {bad[0]} » (exemples : 25, 2A, 974).")
+    return codes
+
+
+def _settings_for(args: argparse.Namespace, settings: Settings) -> tuple[Settings, bool]:
+    """Apply the command's options over the stored settings; True when something must be saved."""
+    update: dict[str, Any] = {}
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if token and token != settings.device_token:
+        update["device_token"] = token
+    if args.serveur and not settings.server_url:
+        update["server_url"] = args.serveur.strip()
+    if args.departements is not None:
+        update["departements"] = _subscription(args.departements)
+    return settings.model_copy(update=update), bool(update)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync import errors
+    from sync.engine import DirectAccess, Progress, SyncEngine, SyncRequest
+    from sync.protocol import DEFAULT_LIMIT
+    from sync.verify import verify_convergence
+
+    store = open_store()
+    try:
+        settings, changed = _settings_for(args, load_settings(store.conn))
+        if changed:
+            with store.transaction() as conn:
+                save_settings(conn, settings)
+        request = SyncRequest(
+            server_url=(args.serveur or settings.server_url).strip(),
+            token=settings.device_token,
+            departements=frozenset(settings.departements),
+            ca_bundle=settings.ca_bundle,
+            proxy=settings.proxy,
+            page_limit=args.par_page or DEFAULT_LIMIT,
+            stall_timeout=args.delai,
+        )
+        tty = sys.stderr.isatty() and not args.json
+
+        def show(progress: Progress) -> None:
+            if tty:
+                print(f"\r{progress.label[:100]:<100}", end="", file=sys.stderr, flush=True)
+
+        access = DirectAccess(store)
+        try:
+            run = SyncEngine(access, request, data_dir=paths.data_dir(), on_progress=show).run()
+        except errors.SyncError as exc:
+            if tty:
+                print(file=sys.stderr)
+            if exc.run is not None and not args.json:
+                _print_table(exc.run)
+            raise
+        if tty:
+            print(file=sys.stderr)
+        convergence = verify_convergence(access, request) if args.verifier else None
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(_as_json(run, convergence), ensure_ascii=False, indent=2))
+    else:
+        print(f"Synchronisation avec {run.server} : {_STATUS.get(run.status, run.status)}.")
+        _print_table(run)
+        if convergence is not None:
+            for name, check in convergence.items():
+                verdict = "identique au serveur" if check["identique"] else "DIFFÉRENT du serveur"
+                print(f"  {name} : {check['local']} enregistrement(s), {verdict}")
+    if run.status != "reussie":
+        raise KnownError(run.message or "La synchronisation n'a pas abouti.")
+    if convergence is not None and not all(c["identique"] for c in convergence.values()):
+        raise KnownError(
+            "Après synchronisation, des collections diffèrent encore du serveur : relancez la synchronisation."
+        )
+    return 0
+
+
+def _print_table(run: Any) -> None:
+    print(f"{'collection':<22}{'ajoutés':>9}{'modifiés':>10}{'supprimés':>11}{'échecs':>8}")
+    for result in run.collections.values():
+        print(f"{result.label:<22}{result.added:>9}{result.changed:>10}{result.deleted:>11}{result.failed:>8}")
+        if result.message:
+            print(f"  {result.message}")
+
+
+def _as_json(run: Any, convergence: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "serveur": run.server,
+        "statut": run.status,
+        "message": run.message,
+        "requetes": run.requests,
+        "octets": run.bytes,
+        "collections": {
+            name: {
+                "ajoutes": r.added,
+                "modifies": r.changed,
+                "supprimes": r.deleted,
+                "echecs": r.failed,
+                "recus": r.received,
+                "statut": r.status,
+                "message": r.message,
+            }
+            for name, r in run.collections.items()
+        },
+    }
+    if convergence is not None:
+        out["convergence"] = convergence
+    return out

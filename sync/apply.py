@@ -1,0 +1,242 @@
+"""Apply one validated page to the store, inside the caller's transaction, with its new cursor.
+
+National records replace their old version (articles get the "nouveau" / "mis à jour" badge);
+local entries, private notes, favourites and the correction outbox are never written here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from milpj_desktop.content import repository as content
+from milpj_desktop.directory import repository as directory
+from sync.page import Page
+from sync.protocol import AssetRecord, Change, Collection, TemplateRecord
+from sync.state import CollectionResult, Stream, save_collection_result, save_stream
+
+_CHUNK = 400
+
+
+@dataclass
+class Applied:
+    """What one page did, known only once its transaction committed."""
+
+    stream: Stream
+    result: CollectionResult
+    files_to_remove: list[Path] = field(default_factory=list)
+    completed: bool = False
+
+
+@dataclass(frozen=True)
+class _Local:
+    version: int
+    dept: str
+
+
+# -- per collection: how a record is written and removed ------------------------------------------
+def _put_template(conn: Any, record: TemplateRecord) -> None:
+    conn.execute(
+        "INSERT INTO sync_template(id, version, title, data) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+        "version = excluded.version, title = excluded.title, data = excluded.data",
+        (record.id, record.version, record.title, record.model_dump_json()),
+    )
+
+
+def _del_template(conn: Any, template_id: str) -> None:
+    conn.execute("DELETE FROM sync_template WHERE id = ?", (template_id,))
+
+
+def _put_asset(conn: Any, record: AssetRecord) -> None:
+    conn.execute(
+        "INSERT INTO sync_asset(sha256, name, media_type, size) VALUES(?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET "
+        "name = excluded.name, media_type = excluded.media_type, size = excluded.size",
+        (record.sha256, record.name, record.media_type, record.size),
+    )
+
+
+def _del_asset(conn: Any, sha256: str) -> None:
+    conn.execute("DELETE FROM sync_asset WHERE sha256 = ?", (sha256,))
+
+
+_DELETE: dict[Collection, Callable[[Any, str], None]] = {
+    Collection.STAGES: content.delete_stage,
+    Collection.THEMES: content.delete_theme,
+    Collection.ARTICLES: content.delete_article,
+    Collection.EVENTS: content.delete_event,
+    Collection.TEMPLATES: _del_template,
+    Collection.ASSETS: _del_asset,
+    Collection.DIRECTORY: directory.delete_national,
+}
+
+# Local rows a first full pass adopts, so that records the server no longer has are removed.
+_ADOPT: dict[Collection, str] = {
+    Collection.STAGES: "SELECT 'stages', id, '', 0, 0 FROM stage",
+    Collection.THEMES: "SELECT 'themes', id, '', 0, 0 FROM theme",
+    Collection.ARTICLES: "SELECT 'articles', id, '', version, 0 FROM article",
+    Collection.EVENTS: "SELECT 'events', id, '', 0, 0 FROM event",
+    Collection.TEMPLATES: "SELECT 'templates', id, '', version, 0 FROM sync_template",
+    Collection.ASSETS: "SELECT 'assets', sha256, '', 1, 0 FROM sync_asset",
+}
+
+# Where an adopted record (version 0) keeps its JSON, to tell an identical record from a new one.
+_DATA_SQL: dict[Collection, str] = {
+    Collection.STAGES: "SELECT data FROM stage WHERE id = ?",
+    Collection.THEMES: "SELECT data FROM theme WHERE id = ?",
+    Collection.EVENTS: "SELECT data FROM event WHERE id = ?",
+}
+
+
+def media_path(media_dir: Path, sha256: str) -> Path:
+    return media_dir / sha256[:2] / sha256
+
+
+def adopt_local(conn: Any, collection: Collection) -> None:
+    """Before a full pass: register local national rows this store holds but never received."""
+    sql = _ADOPT.get(collection)
+    if sql:
+        conn.execute(f"INSERT OR IGNORE INTO sync_record(collection, id, dept, version, generation) {sql}")
+
+
+def _locals(conn: Any, collection: Collection, ids: list[str]) -> dict[str, _Local]:
+    found: dict[str, _Local] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(part))
+        for item_id, version, dept in conn.execute(
+            f"SELECT id, version, dept FROM sync_record WHERE collection = ? AND id IN ({marks})",
+            [collection.value, *part],
+        ):
+            found[str(item_id)] = _Local(int(version), str(dept))
+    if collection == Collection.ARTICLES:  # articles loaded by a content pack after the last pass
+        missing = [i for i in ids if i not in found]
+        for start in range(0, len(missing), _CHUNK):
+            part = missing[start : start + _CHUNK]
+            marks = ",".join("?" * len(part))
+            for item_id, version in conn.execute(f"SELECT id, version FROM article WHERE id IN ({marks})", part):
+                found[str(item_id)] = _Local(int(version), "")
+    return found
+
+
+def _same_as_adopted(conn: Any, collection: Collection, change: Change[Any]) -> bool:
+    sql = _DATA_SQL.get(collection)
+    if sql is None or change.record is None:
+        return False
+    row = conn.execute(sql, (change.id,)).fetchone()
+    return row is not None and str(row[0]) == change.record.model_dump_json()
+
+
+def apply_page(
+    conn: Any, stream: Stream, page: Page, result: CollectionResult, *, run_id: int, media_dir: Path
+) -> Applied:
+    """Write every change of the page, then the stream's new cursor; the caller commits or rolls back."""
+    collection = stream.collection
+    new_stream = dataclasses.replace(stream)
+    new_result = dataclasses.replace(result)
+    applied = Applied(stream=new_stream, result=new_result)
+    local = _locals(conn, collection, [c.id for c in page.changes])
+    puts: list[Any] = []
+    record_rows: list[tuple[str, str, str, int, int]] = []
+    confirm_rows: list[tuple[int, str, str]] = []
+    for change in page.changes:
+        have = local.get(change.id)
+        if change.op == "del":
+            if have is None or (collection == Collection.DIRECTORY and have.dept != change.dept):
+                continue  # unknown here, or the entry moved to another département since
+            _DELETE[collection](conn, change.id)
+            conn.execute("DELETE FROM sync_record WHERE collection = ? AND id = ?", (collection.value, change.id))
+            local.pop(change.id, None)
+            new_result.deleted += 1
+            if collection == Collection.ASSETS:
+                applied.files_to_remove.append(media_path(media_dir, change.id))
+            continue
+        row = (collection.value, change.id, change.dept, change.version, new_stream.generation)
+        if have is not None and have.dept == change.dept:
+            if have.version == change.version:
+                if new_stream.full_pass:
+                    confirm_rows.append((new_stream.generation, collection.value, change.id))
+                continue
+            if have.version == 0 and _same_as_adopted(conn, collection, change):
+                record_rows.append(row)  # adopted from the pack and identical: now its version is known
+                continue
+        if have is None:
+            new_result.added += 1
+        else:
+            new_result.changed += 1
+        record_rows.append(row)
+        puts.append((change, have is None))
+        local[change.id] = _Local(change.version, change.dept)
+    _write(conn, collection, puts)
+    if record_rows:
+        conn.executemany(
+            "INSERT INTO sync_record(collection, id, dept, version, generation) VALUES(?, ?, ?, ?, ?) "
+            "ON CONFLICT(collection, id) DO UPDATE SET dept = excluded.dept, version = excluded.version, "
+            "generation = excluded.generation",
+            record_rows,
+        )
+    if confirm_rows:
+        conn.executemany("UPDATE sync_record SET generation = ? WHERE collection = ? AND id = ?", confirm_rows)
+    new_result.received += len(page.changes)
+    new_stream.cursor = page.header.next
+    new_stream.seq = page.header.upto
+    if not page.header.more:
+        applied.completed = True
+        if new_stream.full_pass:
+            removed = sweep(conn, new_stream)
+            new_result.deleted += len(removed)
+            if collection == Collection.ASSETS:
+                applied.files_to_remove += [media_path(media_dir, sha) for sha in removed]
+            new_stream.full_pass = False
+    save_stream(conn, new_stream, completed=applied.completed)
+    save_collection_result(conn, run_id=run_id, result=new_result)
+    return applied
+
+
+def _write(conn: Any, collection: Collection, puts: list[tuple[Change[Any], bool]]) -> None:
+    records: list[tuple[Any, bool]] = [(c.record, is_new) for c, is_new in puts if c.record is not None]
+    if collection == Collection.DIRECTORY:
+        directory.upsert_national_many(conn, (record for record, _ in records))
+        return
+    for record, is_new in records:
+        if collection == Collection.STAGES:
+            content.upsert_stage(conn, record)
+        elif collection == Collection.THEMES:
+            content.upsert_theme(conn, record)
+        elif collection == Collection.ARTICLES:
+            content.upsert_article(conn, record, badge=content.BADGE_NEW if is_new else content.BADGE_UPDATED)
+        elif collection == Collection.EVENTS:
+            content.upsert_event(conn, record)
+        elif collection == Collection.TEMPLATES:
+            _put_template(conn, record)
+        elif collection == Collection.ASSETS:
+            _put_asset(conn, record)
+
+
+def sweep(conn: Any, stream: Stream) -> list[str]:
+    """End of a full pass: remove what this stream's scope holds but the pass did not confirm."""
+    sql = "SELECT id FROM sync_record WHERE collection = ? AND generation < ?"
+    params: list[Any] = [stream.collection.value, stream.generation]
+    if stream.collection == Collection.DIRECTORY:
+        sql += f" AND dept IN ({','.join('?' * len(stream.departements))})"
+        params += sorted(stream.departements)
+    ids = [str(r[0]) for r in conn.execute(sql, params)]
+    for item_id in ids:
+        _DELETE[stream.collection](conn, item_id)
+    conn.executemany(
+        "DELETE FROM sync_record WHERE collection = ? AND id = ?", [(stream.collection.value, i) for i in ids]
+    )
+    return ids
+
+
+def forget_departements(conn: Any, departements: Iterable[str]) -> int:
+    """Unsubscribe: purge the national entries of these départements (notes and local entries stay)."""
+    codes = sorted(set(departements))
+    if not codes:
+        return 0
+    removed = directory.purge_departements(conn, codes)
+    marks = ",".join("?" * len(codes))
+    conn.execute(f"DELETE FROM sync_record WHERE collection = 'directory' AND dept IN ({marks})", codes)
+    return removed

@@ -1,0 +1,460 @@
+"""One synchronisation: send the outbox, then walk every stream page by page, each page checked
+whole and applied in one transaction with its cursor, then fetch the missing assets.
+
+The engine never touches the store directly: it hands small functions to `StoreAccess.run`, which
+runs them on the thread that owns the connection (the window's store worker) or right away (CLI).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import requests
+
+from milpj_desktop.store import Store
+from milpj_desktop.worker import Cancelled
+from sync import assets, errors, outbox
+from sync.apply import Applied, adopt_local, apply_page, forget_departements
+from sync.http import CursorExpired, HttpConfig, SyncHttp
+from sync.lock import SyncLock
+from sync.page import Page, parse_page
+from sync.protocol import COLLECTIONS, DEFAULT_LIMIT, LABELS, MAX_LIMIT, Collection, departements_param
+from sync.state import (
+    CATCH_UP_PREFIX,
+    DIRECTORY_MAIN,
+    CollectionResult,
+    RunResult,
+    Stream,
+    content_streams,
+    delete_stream,
+    directory_streams,
+    finish_run,
+    load_stream,
+    next_generation,
+    save_collection_result,
+    save_stream,
+    start_run,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+MEDIA_DIR = "medias"
+
+
+class StoreAccess(Protocol):
+    """Runs a function with the open store where the store may be used."""
+
+    def run(self, fn: Callable[[Store], T]) -> T: ...
+
+
+class DirectAccess:
+    """The command line: the store is used on the calling thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def run(self, fn: Callable[[Store], T]) -> T:
+        return fn(self.store)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress as data: the window draws it, the command line may print it."""
+
+    phase: str  # "corrections", "changements", "medias"
+    collection: str
+    label: str
+    done: int
+    total: int | None
+    bytes: int
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    """Everything a synchronisation needs to know (from Paramètres, or the command line)."""
+
+    server_url: str
+    token: str
+    departements: frozenset[str] = frozenset()
+    ca_bundle: str = ""
+    proxy: str = ""
+    page_limit: int = DEFAULT_LIMIT
+    collections: tuple[Collection, ...] = COLLECTIONS
+    connect_timeout: float = 10.0
+    stall_timeout: float = 30.0
+    max_attempts: int = 5
+    backoff_base: float = 0.5
+
+    def http_config(self) -> HttpConfig:
+        return HttpConfig(
+            base_url=self.server_url,
+            token=self.token,
+            ca_bundle=self.ca_bundle,
+            proxy=self.proxy,
+            connect_timeout=self.connect_timeout,
+            stall_timeout=self.stall_timeout,
+            max_attempts=self.max_attempts,
+            backoff_base=self.backoff_base,
+        )
+
+
+@dataclass
+class _Counters:
+    totals: dict[str, int] = field(default_factory=dict)
+    done: dict[str, int] = field(default_factory=dict)
+
+
+def _in_transaction(fn: Callable[[Any], T]) -> Callable[[Store], T]:
+    def task(store: Store) -> T:
+        with store.transaction() as conn:
+            return fn(conn)
+
+    return task
+
+
+_END = object()
+
+
+class _Prefetcher:
+    """Fetches and checks the pages of one stream one step ahead of the apply, on its own thread.
+
+    It stops at the first failure; every page before it is still handed over (and applied) first.
+    Network waits and pydantic checks then overlap with SQLCipher writes, which release the GIL.
+    """
+
+    def __init__(self, engine: SyncEngine, http: SyncHttp, stream: Stream, limit: int) -> None:
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._engine = engine
+        self._http = http
+        self._stream = stream
+        self._limit = limit
+        self._thread = threading.Thread(target=self._work, name=f"milpj-sync-{stream.name}", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _work(self) -> None:
+        cursor, since_seq, first = self._stream.cursor, self._stream.seq, True
+        while not self._stop.is_set():
+            try:
+                page = self._engine.fetch(self._http, self._stream, cursor, since_seq, first, self._limit)
+            except BaseException as exc:  # handed to the applying thread, which raises it
+                self._put(exc)
+                return
+            if not self._put(page):
+                return
+            if not page.header.more:
+                return
+            cursor, since_seq, first = page.header.next, page.header.upto, False
+
+    def next(self) -> object:
+        """The next page, or the exception that ended the stream; cancel is honoured while waiting."""
+        while True:
+            self._http.check_cancelled()
+            try:
+                return self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if not self._thread.is_alive() and self._queue.empty():
+                    raise errors.ConnectionCut() from None
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2.0)  # a read blocked on a dead connection ends with the stall timeout
+
+
+class SyncEngine:
+    """Runs one synchronisation; create one per run."""
+
+    def __init__(
+        self,
+        access: StoreAccess,
+        request: SyncRequest,
+        *,
+        data_dir: Path,
+        cancel: threading.Event | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if not request.server_url.strip():
+            raise errors.NoServer()
+        if not request.token.strip():
+            raise errors.NoToken()
+        self.access = access
+        self.request = request
+        self.data_dir = data_dir
+        self.media_dir = data_dir / MEDIA_DIR
+        self.cancel = cancel or threading.Event()
+        self.on_progress = on_progress or (lambda progress: None)
+        self._session = session
+        self._sleep = sleep
+        self._rng = rng
+        self._counters = _Counters()
+        self._refused = 0
+        self.http: SyncHttp | None = None
+
+    # -- the run -------------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        """Synchronise; returns the run (status 'reussie' or 'partielle'), raises on an aborting error."""
+        with SyncLock(self.data_dir):
+            http = SyncHttp(
+                self.request.http_config(), session=self._session, cancel=self.cancel, sleep=self._sleep, rng=self._rng
+            )
+            self.http = http
+            run = self.access.run(_in_transaction(lambda conn: start_run(conn, http.base)))
+            try:
+                self._run(http, run)
+            except Cancelled:
+                self._close_run(
+                    run, http, "annulee", "Synchronisation annulée : les pages déjà reçues sont conservées."
+                )
+                raise
+            except errors.SyncError as exc:
+                self._close_run(run, http, "echec", exc.message)
+                exc.run = run  # the command line prints the table too
+                raise
+            finally:
+                http.close()
+            failed = [r for r in run.collections.values() if r.status == "echec"]
+            if failed:
+                self._close_run(run, http, "partielle", failed[0].message)
+            else:
+                self._close_run(run, http, "reussie", "")
+            return run
+
+    def _close_run(self, run: RunResult, http: SyncHttp, status: str, message: str) -> None:
+        run.status = status
+        run.message = message
+        run.requests = http.stats.requests
+        run.bytes = http.stats.bytes
+        for result in run.collections.values():
+            if result.status == "en-cours":
+                result.status = {"annulee": "annulee", "echec": "echec"}.get(status, "reussie")
+                if status == "echec":
+                    result.message = result.message or message
+        self.access.run(_in_transaction(lambda conn: finish_run(conn, run)))
+
+    def _run(self, http: SyncHttp, run: RunResult) -> None:
+        self._send_outbox(http, run)
+        wanted = frozenset(d.upper() for d in self.request.departements)
+        streams: list[Stream] = self.access.run(_in_transaction(lambda conn: self._prepare(conn, wanted)))
+        for listed in streams:
+            if listed.collection not in self.request.collections:
+                continue
+
+            # reload: a département merged into the main directory stream changed it
+            def reload(store: Store, name: str = listed.name) -> Stream | None:
+                return load_stream(store.conn, name)
+
+            current = self.access.run(reload)
+            if current is None:
+                continue
+            stream = current
+            result = run.result(stream.collection)
+            if result.status == "echec":
+                continue
+            try:
+                self._sync_stream(http, run, stream)
+            except errors.BadPage as exc:
+                result = run.result(stream.collection)
+                result.status = "echec"
+                result.message = exc.message
+                result.failed += self._refused
+                self.access.run(_in_transaction(partial(save_collection_result, run_id=run.run_id, result=result)))
+                log.warning("collection %s refusée : %s", stream.collection.value, exc.message)
+                continue
+            if stream.collection == Collection.ASSETS and result.status != "echec":
+                self._fetch_assets(http)
+        for result in run.collections.values():
+            if result.status == "en-cours":
+                result.status = "reussie"
+
+    def _prepare(self, conn: Any, wanted: frozenset[str]) -> list[Stream]:
+        """Create missing streams, follow the subscription (purge removed départements, add new ones)."""
+        streams = content_streams(conn)
+        self._reconcile(conn, wanted)
+        streams += directory_streams(conn)
+        for stream in streams:
+            if stream.full_pass and not stream.cursor:
+                adopt_local(conn, stream.collection)
+        return streams
+
+    @staticmethod
+    def _reconcile(conn: Any, wanted: frozenset[str]) -> None:
+        existing = directory_streams(conn)
+        covered: set[str] = set()
+        for stream in existing:
+            covered |= stream.departements
+        removed = covered - wanted
+        if removed:
+            forget_departements(conn, removed)
+            for stream in existing:
+                left = stream.departements - removed
+                if not left:
+                    delete_stream(conn, stream.name)
+                elif left != stream.departements:
+                    stream.departements = frozenset(left)
+                    save_stream(conn, stream)
+        added = frozenset(wanted - covered)
+        if added:
+            # the first subscription is the main stream itself; later additions catch up on their own
+            name = DIRECTORY_MAIN if not existing else CATCH_UP_PREFIX + ",".join(sorted(added))
+            save_stream(
+                conn,
+                Stream(
+                    name=name, collection=Collection.DIRECTORY, departements=added, generation=next_generation(conn)
+                ),
+            )
+
+    # -- outbox --------------------------------------------------------------------------------
+    def _send_outbox(self, http: SyncHttp, run: RunResult) -> None:
+        self.on_progress(Progress("corrections", outbox.OUTBOX, "Envoi des corrections signalées", 0, None, 0))
+        sent, refused = outbox.push(self.access.run, http)
+        if sent or refused:
+            result = run.collections.setdefault(outbox.OUTBOX, CollectionResult(outbox.OUTBOX))
+            result.added = sent
+            result.failed = refused
+            result.status = "reussie" if not refused else "echec"
+            if refused:
+                result.message = f"{refused} correction(s) refusée(s) par le serveur : elles restent à envoyer."
+
+    # -- one stream ----------------------------------------------------------------------------
+    def _sync_stream(self, http: SyncHttp, run: RunResult, stream: Stream) -> None:
+        """Apply the stream's pages in order while the next one is already being fetched and checked."""
+        self._refused = 0
+        collection = stream.collection
+        limit = max(1, min(self.request.page_limit, MAX_LIMIT))
+        fetcher = _Prefetcher(self, http, stream, limit)
+        restarts = 0
+        try:
+            while True:
+                item = fetcher.next()
+                if isinstance(item, CursorExpired):
+                    restarts += 1
+                    if restarts > 2:
+                        raise errors.BadPage(
+                            stream.label, "le serveur refuse sans cesse le curseur d'une passe complète"
+                        )
+                    log.info("curseur expiré pour %s : nouvelle passe complète", stream.name)
+                    fetcher.stop()
+                    stream = self.access.run(_in_transaction(partial(self._restart, stream=stream)))
+                    fetcher = _Prefetcher(self, http, stream, limit)
+                    continue
+                if isinstance(item, errors.BadPage):
+                    self._refused = max(1, item.refused)
+                    raise item
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, Page)
+                page = item
+                result = run.result(collection)
+
+                def write(store: Store, s: Stream = stream, p: Page = page, r: CollectionResult = result) -> Applied:
+                    with store.transaction() as conn:
+                        return apply_page(conn, s, p, r, run_id=run.run_id, media_dir=self.media_dir)
+
+                applied = self.access.run(write)
+                assets.remove_files(applied.files_to_remove)
+                stream = applied.stream
+                run.collections[collection.value] = applied.result
+                self._report(collection, page, http)
+                if applied.completed:
+                    break
+        finally:
+            fetcher.stop()
+        if stream.is_catch_up:
+            self.access.run(_in_transaction(lambda conn: self._merge(conn, stream)))
+
+    def fetch(self, http: SyncHttp, stream: Stream, cursor: str, since_seq: int, first: bool, limit: int) -> Page:
+        """GET one page and check it whole (retried per the policy)."""
+        params = {"since": cursor, "limit": str(limit)}
+        depts: frozenset[str] | None = None
+        if stream.collection == Collection.DIRECTORY:
+            depts = stream.departements
+            params["departements"] = departements_param(depts)
+        if first:
+            params["total"] = "1"
+
+        def once() -> Page:
+            content_type, body = http.get_page(f"/{stream.collection.value}/changes", params, what=stream.label)
+            return parse_page(
+                stream.collection, content_type, body, since_seq=since_seq, limit=limit, departements=depts
+            )
+
+        return http.retrying(once)
+
+    @staticmethod
+    def _restart(conn: Any, *, stream: Stream) -> Stream:
+        """Cursor too old: fetch the whole collection again; nothing local is removed before the end."""
+        fresh = Stream(
+            name=stream.name,
+            collection=stream.collection,
+            departements=stream.departements,
+            full_pass=True,
+            generation=next_generation(conn),
+        )
+        save_stream(conn, fresh)
+        adopt_local(conn, stream.collection)
+        return fresh
+
+    @staticmethod
+    def _merge(conn: Any, catch_up: Stream) -> None:
+        """A newly added département is complete: from now on it travels with the others."""
+        current = load_stream(conn, catch_up.name)
+        if current is None or current.full_pass:
+            return
+        main = load_stream(conn, DIRECTORY_MAIN)
+        if main is None:
+            main = Stream(
+                name=DIRECTORY_MAIN,
+                collection=Collection.DIRECTORY,
+                cursor=current.cursor,
+                seq=current.seq,
+                departements=current.departements,
+                full_pass=False,
+                generation=current.generation,
+            )
+        elif main.full_pass or current.seq < main.seq:
+            return  # merged on a later run, once it has caught up
+        else:
+            main.departements = main.departements | current.departements
+        save_stream(conn, main)
+        delete_stream(conn, current.name)
+
+    def _report(self, collection: Collection, page: Page, http: SyncHttp) -> None:
+        key = collection.value
+        counters = self._counters
+        if page.header.remaining is not None:
+            counters.totals[key] = counters.totals.get(key, 0) + page.header.count + page.header.remaining
+        counters.done[key] = counters.done.get(key, 0) + page.header.count
+        total = counters.totals.get(key)
+        done = counters.done[key]
+        label = f"{LABELS[collection].capitalize()} : {done} changement(s) reçu(s)"
+        if total:
+            label = f"{LABELS[collection].capitalize()} : {done} / {total} changements"
+        self.on_progress(Progress("changements", key, label, done, total, http.stats.bytes))
+
+    # -- assets ----------------------------------------------------------------------------------
+    def _fetch_assets(self, http: SyncHttp) -> None:
+        def each(done: int, total: int, name: str) -> None:
+            label = f"Médias : {done + 1} / {total} ({name})"
+            self.on_progress(Progress("medias", Collection.ASSETS.value, label, done, total, http.stats.bytes))
+
+        assets.fetch_missing(self.access.run, http, self.media_dir, each)

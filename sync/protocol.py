@@ -1,0 +1,191 @@
+"""The wire protocol shared by the client and the reference server (see sync/PROTOCOLE.md).
+
+A page of changes is NDJSON: one header line (`PageHeader`), then one line per change (`Change`).
+The header's checksum is the sha256 of every byte after the header line, so a page is checked
+before any of it is parsed, and a server can serve pre-built pages from a cache or a CDN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from milpj_desktop.content.models import Article, Event, Stage, Theme
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+NDJSON = "application/x-ndjson"
+
+DEFAULT_LIMIT = 1000  # changes a client asks for per page
+MAX_LIMIT = 5000  # the server never sends more changes in one page
+PAGE_BYTES = 1 << 20  # the server closes a page once it holds this many bytes (at least one change)
+MAX_PAGE_BYTES = 8 << 20  # a client refuses a page larger than this (decoded)
+MAX_RECORD_BYTES = 256 << 10  # one record line may not exceed this
+MAX_ASSET_BYTES = 64 << 20
+
+CURSOR_EXPIRED = "curseur_expire"  # error code of the 410 answer: resynchronise the collection
+
+
+class Collection(StrEnum):
+    """The synchronised collections, in the order a synchronisation walks them."""
+
+    STAGES = "stages"
+    THEMES = "themes"
+    ARTICLES = "articles"
+    EVENTS = "events"
+    TEMPLATES = "templates"
+    ASSETS = "assets"
+    DIRECTORY = "directory"
+
+
+COLLECTIONS: tuple[Collection, ...] = tuple(Collection)
+
+LABELS: dict[str, str] = {
+    Collection.STAGES: "étapes",
+    Collection.THEMES: "thématiques",
+    Collection.ARTICLES: "articles",
+    Collection.EVENTS: "événements",
+    Collection.TEMPLATES: "modèles de fiches",
+    Collection.ASSETS: "médias",
+    Collection.DIRECTORY: "annuaire",
+}
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+Departement = Annotated[str, StringConstraints(pattern=r"^(\d{2}|2[AB]|97\d|98\d)$")]
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PageHeader(_Wire):
+    """First line of a page of changes."""
+
+    format: Literal[1]
+    collection: Collection
+    since: str = Field(description="le curseur demandé (vide = depuis le début)")
+    next: str = Field(min_length=1, description="le curseur à renvoyer pour la page suivante")
+    upto: int = Field(ge=0, description="numéro de changement que représente `next` (ne fait que croître)")
+    more: bool = Field(description="d'autres changements suivent")
+    count: int = Field(ge=0, le=MAX_LIMIT, description="nombre de lignes de changement")
+    checksum: Sha256 = Field(description="sha256 hexadécimal des octets qui suivent la ligne d'en-tête")
+    remaining: int | None = Field(default=None, ge=0, description="changements restant après cette page")
+
+
+class TemplateRecord(_Wire):
+    """A handout template as published: its id, version and files (kept opaque by the client)."""
+
+    id: Slug
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1, max_length=200)
+    files: dict[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._/-]{1,120}$")], str]
+
+
+class AssetRecord(_Wire):
+    """A binary file (image, document) known by the sha256 of its bytes."""
+
+    sha256: Sha256
+    size: int = Field(ge=0, le=MAX_ASSET_BYTES)
+    media_type: Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]+$")]
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._-]{1,120}$")]
+
+
+def _directory_model() -> type[BaseModel]:
+    from milpj_desktop.directory.models import DirectoryEntry
+
+    return DirectoryEntry
+
+
+R = TypeVar("R", bound=BaseModel)
+
+
+class Change(_Wire, Generic[R]):
+    """One change line: an upsert ("put", with its record) or a tombstone ("del")."""
+
+    seq: int = Field(ge=1, description="numéro de changement, strictement croissant dans une page")
+    op: Literal["put", "del"]
+    id: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    version: int = Field(ge=1)
+    dept: str = Field(default="", description="département (annuaire seulement)")
+    record: R | None = None
+
+
+def record_model(collection: Collection) -> type[BaseModel]:
+    """The pydantic model of a collection's records (the directory's comes from its package)."""
+    models: dict[Collection, type[BaseModel]] = {
+        Collection.STAGES: Stage,
+        Collection.THEMES: Theme,
+        Collection.ARTICLES: Article,
+        Collection.EVENTS: Event,
+        Collection.TEMPLATES: TemplateRecord,
+        Collection.ASSETS: AssetRecord,
+    }
+    if collection == Collection.DIRECTORY:
+        return _directory_model()
+    return models[collection]
+
+
+def record_id(collection: Collection, record: Any) -> str:
+    """The id a record carries, to check it matches its change line."""
+    if collection == Collection.DIRECTORY:
+        return str(record.national_id)
+    if collection == Collection.ASSETS:
+        return str(record.sha256)
+    return str(record.id)
+
+
+class StateInfo(_Wire):
+    """What the server holds for a collection, to prove that a client converged."""
+
+    collection: Collection
+    count: int
+    checksum: Sha256
+    upto: int
+
+
+class CorrectionIn(_Wire):
+    """A correction request sent from a client outbox; the uuid makes sending it twice harmless."""
+
+    uuid: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F-]{32,36}$")]
+    national_id: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    message: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+    created_at: str
+
+
+class CorrectionAck(_Wire):
+    uuid: str
+    status: Literal["recue", "deja-recue"]
+
+
+class ErrorBody(_Wire):
+    """The JSON body of every error answer."""
+
+    code: str
+    message: str
+
+
+def page_checksum(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def state_checksum(rows: Iterable[tuple[str, int]]) -> str:
+    """sha256 of "id<TAB>version<LF>" lines sorted by id: equal on both sides = converged."""
+    digest = hashlib.sha256()
+    for item_id, version in sorted(rows):
+        digest.update(f"{item_id}\t{version}\n".encode())
+    return digest.hexdigest()
+
+
+def is_sha256(value: str) -> bool:
+    return bool(_SHA256.match(value))
+
+
+def departements_param(departements: Iterable[str]) -> str:
+    return ",".join(sorted(set(departements)))

@@ -1,0 +1,1 @@
+"""The reference server of the protocol (FastAPI + uvicorn); only this package imports them."""

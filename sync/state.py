@@ -1,0 +1,258 @@
+"""What the store remembers of the synchronisation: streams and their cursors, the records each
+brought, the runs and their results. Functions take the connection of a transaction the caller owns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.protocol import COLLECTIONS, LABELS, Collection, state_checksum
+
+DIRECTORY_MAIN = "directory"
+CATCH_UP_PREFIX = "directory+"
+RUNS_KEPT = 50
+
+
+def now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Stream:
+    """One stream of changes and its position."""
+
+    name: str
+    collection: Collection
+    cursor: str = ""
+    seq: int = 0
+    departements: frozenset[str] = frozenset()
+    full_pass: bool = True
+    generation: int = 0
+
+    @property
+    def is_catch_up(self) -> bool:
+        return self.name.startswith(CATCH_UP_PREFIX)
+
+    @property
+    def label(self) -> str:
+        if self.collection == Collection.DIRECTORY:
+            depts = ", ".join(sorted(self.departements))
+            return f"annuaire ({depts})" if depts else "annuaire"
+        return LABELS[self.collection]
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(d for d in text.split(",") if d)
+
+
+def _join(depts: frozenset[str] | set[str]) -> str:
+    return ",".join(sorted(depts))
+
+
+def load_stream(conn: Any, name: str) -> Stream | None:
+    row = conn.execute(
+        "SELECT collection, cursor, seq, departements, full_pass, generation FROM sync_stream WHERE stream = ?",
+        (name,),
+    ).fetchone()
+    if row is None:
+        return None
+    return Stream(
+        name=name,
+        collection=Collection(row[0]),
+        cursor=str(row[1]),
+        seq=int(row[2]),
+        departements=_split(str(row[3])),
+        full_pass=bool(row[4]),
+        generation=int(row[5]),
+    )
+
+
+def save_stream(conn: Any, stream: Stream, *, completed: bool = False) -> None:
+    when = now_text()
+    conn.execute(
+        "INSERT INTO sync_stream(stream, collection, cursor, seq, departements, full_pass, generation, last_page_at, "
+        "completed_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(stream) DO UPDATE SET cursor = excluded.cursor, "
+        "seq = excluded.seq, departements = excluded.departements, full_pass = excluded.full_pass, "
+        "generation = excluded.generation, last_page_at = excluded.last_page_at, "
+        "completed_at = coalesce(excluded.completed_at, sync_stream.completed_at)",
+        (
+            stream.name,
+            stream.collection.value,
+            stream.cursor,
+            stream.seq,
+            _join(stream.departements),
+            int(stream.full_pass),
+            stream.generation,
+            when,
+            when if completed else None,
+        ),
+    )
+
+
+def delete_stream(conn: Any, name: str) -> None:
+    conn.execute("DELETE FROM sync_stream WHERE stream = ?", (name,))
+
+
+def next_generation(conn: Any) -> int:
+    return int(conn.execute("SELECT coalesce(max(generation), 0) + 1 FROM sync_stream").fetchone()[0])
+
+
+def content_streams(conn: Any) -> list[Stream]:
+    """The non-directory streams, created on first use, in protocol order."""
+    out = []
+    for collection in COLLECTIONS:
+        if collection == Collection.DIRECTORY:
+            continue
+        stream = load_stream(conn, collection.value)
+        if stream is None:
+            stream = Stream(name=collection.value, collection=collection, generation=next_generation(conn))
+            save_stream(conn, stream)
+        out.append(stream)
+    return out
+
+
+def directory_streams(conn: Any) -> list[Stream]:
+    """Catch-up streams first (new départements), then the main one."""
+    names = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT stream FROM sync_stream WHERE collection = 'directory' ORDER BY stream = ?, stream",
+            (DIRECTORY_MAIN,),
+        )
+    ]
+    return [s for s in (load_stream(conn, n) for n in names) if s is not None]
+
+
+# -- records -----------------------------------------------------------------------------------
+def collection_state(conn: Any, collection: Collection, departements: frozenset[str] | None = None) -> tuple[int, str]:
+    """(count, checksum) of what this store holds for a collection: compare with the server's /state."""
+    sql = "SELECT id, version FROM sync_record WHERE collection = ?"
+    params: list[str] = [collection.value]
+    if departements is not None:
+        sql += f" AND dept IN ({','.join('?' * len(departements))})"
+        params += sorted(departements)
+    rows = [(str(i), int(v)) for i, v in conn.execute(sql, params)]
+    return len(rows), state_checksum(rows)
+
+
+# -- runs ----------------------------------------------------------------------------------------
+@dataclass
+class CollectionResult:
+    """Added / changed / deleted / failed for one collection in one run."""
+
+    collection: str
+    added: int = 0
+    changed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    received: int = 0
+    status: str = "en-cours"
+    message: str = ""
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.collection, self.collection)
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    server: str
+    status: str = "en-cours"
+    message: str = ""
+    started_at: str = ""
+    finished_at: str = ""
+    requests: int = 0
+    bytes: int = 0
+    collections: dict[str, CollectionResult] = field(default_factory=dict)
+
+    def result(self, collection: Collection) -> CollectionResult:
+        key = collection.value
+        if key not in self.collections:
+            self.collections[key] = CollectionResult(key)
+        return self.collections[key]
+
+
+def start_run(conn: Any, server: str) -> RunResult:
+    """Record a new run; runs left 'en-cours' by a killed process are marked 'interrompue'."""
+    conn.execute("UPDATE sync_run SET status = 'interrompue', finished_at = ? WHERE status = 'en-cours'", (now_text(),))
+    conn.execute("UPDATE sync_run_collection SET status = 'interrompue' WHERE status = 'en-cours'")
+    started = now_text()
+    cursor = conn.execute("INSERT INTO sync_run(server, started_at) VALUES(?, ?)", (server, started))
+    run_id = int(cursor.lastrowid)
+    conn.execute(
+        "DELETE FROM sync_run WHERE id <= (SELECT id FROM sync_run ORDER BY id DESC LIMIT 1 OFFSET ?)", (RUNS_KEPT,)
+    )
+    return RunResult(run_id=run_id, server=server, started_at=started)
+
+
+def save_collection_result(conn: Any, *, run_id: int, result: CollectionResult) -> None:
+    conn.execute(
+        "INSERT INTO sync_run_collection(run_id, collection, added, changed, deleted, failed, received, status, message) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(run_id, collection) DO UPDATE SET added = excluded.added, "
+        "changed = excluded.changed, deleted = excluded.deleted, failed = excluded.failed, "
+        "received = excluded.received, status = excluded.status, message = excluded.message",
+        (
+            run_id,
+            result.collection,
+            result.added,
+            result.changed,
+            result.deleted,
+            result.failed,
+            result.received,
+            result.status,
+            result.message,
+        ),
+    )
+
+
+def finish_run(conn: Any, run: RunResult) -> None:
+    run.finished_at = now_text()
+    conn.execute(
+        "UPDATE sync_run SET finished_at = ?, status = ?, message = ?, requests = ?, bytes = ? WHERE id = ?",
+        (run.finished_at, run.status, run.message, run.requests, run.bytes, run.run_id),
+    )
+    for result in run.collections.values():
+        save_collection_result(conn, run_id=run.run_id, result=result)
+
+
+def last_run(conn: Any) -> RunResult | None:
+    """The most recent run with its per-collection results (what the window shows)."""
+    row = conn.execute(
+        "SELECT id, server, status, message, started_at, coalesce(finished_at, ''), requests, bytes "
+        "FROM sync_run ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    run = RunResult(
+        run_id=int(row[0]),
+        server=str(row[1]),
+        status=str(row[2]),
+        message=str(row[3]),
+        started_at=str(row[4]),
+        finished_at=str(row[5]),
+        requests=int(row[6]),
+        bytes=int(row[7]),
+    )
+    for r in conn.execute(
+        "SELECT collection, added, changed, deleted, failed, received, status, message FROM sync_run_collection "
+        "WHERE run_id = ?",
+        (run.run_id,),
+    ):
+        run.collections[str(r[0])] = CollectionResult(
+            collection=str(r[0]),
+            added=int(r[1]),
+            changed=int(r[2]),
+            deleted=int(r[3]),
+            failed=int(r[4]),
+            received=int(r[5]),
+            status=str(r[6]),
+            message=str(r[7]),
+        )
+    return run
+
+
+def last_success_at(conn: Any) -> str | None:
+    row = conn.execute("SELECT max(finished_at) FROM sync_run WHERE status = 'reussie'").fetchone()
+    return str(row[0]) if row and row[0] else None

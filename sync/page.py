@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sync import errors
-from sync.protocol import NDJSON, Change, Collection, PageHeader, page_checksum, record_id, record_model
+from sync.protocol import LABELS, NDJSON, Change, Collection, PageHeader, page_checksum, record_id, record_model
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,31 @@ def change_model(collection: Collection) -> type[Change[Any]]:
     return Change[model]  # type: ignore[valid-type]
 
 
+_FRENCH_ERRORS = {
+    "extra_forbidden": "champ non prévu par le protocole",
+    "missing": "champ manquant",
+    "string_pattern_mismatch": "format non reconnu",
+    "string_type": "texte attendu",
+    "int_type": "nombre entier attendu",
+    "int_parsing": "nombre entier attendu",
+    "bool_type": "vrai ou faux attendu",
+    "literal_error": "valeur non prévue",
+    "enum": "valeur non prévue",
+    "json_invalid": "ce n'est pas du JSON valide",
+    "greater_than_equal": "valeur trop petite",
+    "less_than_equal": "valeur trop grande",
+    "too_short": "liste ou texte trop court",
+    "too_long": "liste ou texte trop long",
+}
+
+
 def _first_error(exc: ValidationError) -> str:
+    """The first problem, in French (our validators already speak French; pydantic's own do not)."""
     first = exc.errors()[0]
+    kind = str(first.get("type", ""))
+    reason = _FRENCH_ERRORS.get(kind) or str(first["msg"]).removeprefix("Value error, ")
     where = ".".join(str(p) for p in first["loc"] if p != "record")
-    return f"champ « {where} » invalide ({first['msg']})" if where else str(first["msg"])
+    return f"champ « {where} » invalide : {reason}" if where else reason
 
 
 def parse_page(
@@ -44,7 +65,7 @@ def parse_page(
     departements: frozenset[str] | None = None,
 ) -> Page:
     """Validate a whole page or raise: DamagedPage (retry) when altered in transit, BadPage otherwise."""
-    what = collection.value
+    what = LABELS[collection]
     if content_type.split(";")[0].strip().lower() != NDJSON:
         raise errors.BadPage(
             what,
@@ -76,7 +97,7 @@ def _parse_changes(
     limit: int,
     departements: frozenset[str] | None,
 ) -> Page:
-    what = collection.value
+    what = LABELS[collection]
     if header.collection != collection:
         raise errors.BadPage(what, f"page de la collection « {header.collection} »")
     lines = rest.split(b"\n")

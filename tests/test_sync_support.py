@@ -57,6 +57,7 @@ def fill(db: ServerDB, *, directory: list[DirectoryEntry], assets: bool = True) 
 @contextmanager
 def running_server(folder: Path, *, page_bytes: int | None = None) -> Iterator[SyncServer]:
     """uvicorn on a free port of 127.0.0.1, in a thread; stopped on exit."""
+    folder.mkdir(parents=True, exist_ok=True)
     db = ServerDB(folder / "serveur.sqlite3")
     app = create_app(db, page_bytes=page_bytes)
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off")

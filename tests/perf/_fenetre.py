@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PASSPHRASE = "phrase secrete des bancs de mesure"
-TIMEOUT_MS = 60_000
+TIMEOUT_MS = 30_000
 _TIMERS: list[object] = []  # keeps the polling timers alive
 
 
@@ -156,7 +156,7 @@ def unlocked_app(data_dir: Path, search: str | None, *, lock: bool = False) -> i
     body = getattr(accueil, "body", None)
     _poll(
         app,
-        lambda: window.app.unlocked and body is not None and "articles" in body.text(),
+        lambda: window.app.unlocked and body is not None and body.text().strip() != "",  # summary shown
         usable,
         lambda: f"déverrouillée={window.app.unlocked} accueil={body.text() if body else None!r} {dialog.error.text()}",
     )

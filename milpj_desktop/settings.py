@@ -24,6 +24,7 @@ class Settings(BaseModel):
     departements: list[str] = Field(default_factory=list)
     ca_bundle: str = ""
     proxy: str = ""
+    sync_automatic: bool = True  # at start and when the connection comes back
 
 
 def load_settings(conn: Any) -> Settings:

@@ -120,7 +120,30 @@ def _in_transaction(fn: Callable[[Any], T]) -> Callable[[Store], T]:
     return task
 
 
-_END = object()
+def apply_subscription(conn: Any, wanted: frozenset[str]) -> None:
+    """Follow the chosen départements: purge the removed ones now, fetch the added ones at the next run."""
+    existing = directory_streams(conn)
+    covered: set[str] = set()
+    for stream in existing:
+        covered |= stream.departements
+    removed = covered - wanted
+    if removed:
+        forget_departements(conn, removed)
+        for stream in existing:
+            left = stream.departements - removed
+            if not left:
+                delete_stream(conn, stream.name)
+            elif left != stream.departements:
+                stream.departements = frozenset(left)
+                save_stream(conn, stream)
+    added = frozenset(wanted - covered)
+    if added:
+        # the first subscription is the main stream itself; later additions catch up on their own
+        name = DIRECTORY_MAIN if not existing else CATCH_UP_PREFIX + ",".join(sorted(added))
+        save_stream(
+            conn,
+            Stream(name=name, collection=Collection.DIRECTORY, departements=added, generation=next_generation(conn)),
+        )
 
 
 class _Prefetcher:
@@ -289,51 +312,26 @@ class SyncEngine:
     def _prepare(self, conn: Any, wanted: frozenset[str]) -> list[Stream]:
         """Create missing streams, follow the subscription (purge removed départements, add new ones)."""
         streams = content_streams(conn)
-        self._reconcile(conn, wanted)
+        apply_subscription(conn, wanted)
         streams += directory_streams(conn)
         for stream in streams:
             if stream.full_pass and not stream.cursor:
                 adopt_local(conn, stream.collection)
         return streams
 
-    @staticmethod
-    def _reconcile(conn: Any, wanted: frozenset[str]) -> None:
-        existing = directory_streams(conn)
-        covered: set[str] = set()
-        for stream in existing:
-            covered |= stream.departements
-        removed = covered - wanted
-        if removed:
-            forget_departements(conn, removed)
-            for stream in existing:
-                left = stream.departements - removed
-                if not left:
-                    delete_stream(conn, stream.name)
-                elif left != stream.departements:
-                    stream.departements = frozenset(left)
-                    save_stream(conn, stream)
-        added = frozenset(wanted - covered)
-        if added:
-            # the first subscription is the main stream itself; later additions catch up on their own
-            name = DIRECTORY_MAIN if not existing else CATCH_UP_PREFIX + ",".join(sorted(added))
-            save_stream(
-                conn,
-                Stream(
-                    name=name, collection=Collection.DIRECTORY, departements=added, generation=next_generation(conn)
-                ),
-            )
-
     # -- outbox --------------------------------------------------------------------------------
     def _send_outbox(self, http: SyncHttp, run: RunResult) -> None:
         self.on_progress(Progress("corrections", outbox.OUTBOX, "Envoi des corrections signalées", 0, None, 0))
-        sent, refused = outbox.push(self.access.run, http)
-        if sent or refused:
+        sent, unsent, reason = outbox.push(self.access.run, http)
+        if sent or unsent:
             result = run.collections.setdefault(outbox.OUTBOX, CollectionResult(outbox.OUTBOX))
             result.added = sent
-            result.failed = refused
-            result.status = "reussie" if not refused else "echec"
-            if refused:
-                result.message = f"{refused} correction(s) refusée(s) par le serveur : elles restent à envoyer."
+            result.failed = unsent
+            result.status = "reussie" if not unsent else "echec"
+            if unsent:
+                result.message = (
+                    f"{unsent} correction(s) non envoyée(s), elles restent dans la boîte d'envoi : {reason}"
+                )
 
     # -- one stream ----------------------------------------------------------------------------
     def _sync_stream(self, http: SyncHttp, run: RunResult, stream: Stream) -> None:

@@ -57,14 +57,17 @@ def _payload(correction: Correction) -> dict[str, str]:
     ).model_dump()
 
 
-def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int]:
-    """Send every pending correction; returns (sent, refused). Network failures propagate (retried later)."""
+def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int, str]:
+    """Send every pending correction; returns (sent, not sent, why). A refused one stays in the outbox;
+    after a failure of the server or the network the others wait for the next run (in order)."""
 
     def pending(store: Store) -> list[Correction]:
         return directory.pending_corrections(store.conn)
 
     sent = refused = 0
-    for correction in run_in_store(pending):
+    reason = ""
+    waiting = run_in_store(pending)
+    for number, correction in enumerate(waiting):
         http.check_cancelled()
         payload = _payload(correction)
         try:
@@ -72,7 +75,7 @@ def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int]:
             CorrectionAck.model_validate(answer)
         except (errors.Refused, errors.NotFound) as exc:
             refused += 1
-            message = exc.message
+            message = reason = exc.message
 
             def note(store: Store, uuid: str = correction.uuid, text: str = message) -> None:
                 with store.transaction() as conn:
@@ -88,7 +91,7 @@ def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int]:
                     _note_attempt(conn, uuid, text)
 
             run_in_store(note_failure)
-            raise
+            return sent, refused + len(waiting) - number, text
         except ValueError:
             raise errors.BadPage(OUTBOX, "accusé de réception illisible") from None
 
@@ -99,4 +102,4 @@ def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int]:
 
         run_in_store(done)
         sent += 1
-    return sent, refused
+    return sent, refused, reason

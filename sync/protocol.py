@@ -53,6 +53,7 @@ LABELS: dict[str, str] = {
     Collection.TEMPLATES: "modèles de fiches",
     Collection.ASSETS: "médias",
     Collection.DIRECTORY: "annuaire",
+    "corrections": "corrections envoyées",
 }
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -209,8 +209,11 @@ def test_outbox_is_idempotent_and_never_loses_a_correction(server: SyncServer, s
         first = directory.add_correction(conn, str(ENTRIES[0].national_id), "Le numéro a changé : 03 81 00 00 00.")
         directory.add_correction(conn, str(ENTRIES[1].national_id), "Fermé le samedi désormais.")
     server.db.add_fault("500", collection="corrections", times=-1)
-    with pytest.raises(errors.ServerError):
-        synchronise(store, request)
+    failed = synchronise(store, request)  # the contents still synchronise; the corrections wait
+    assert failed.status == "partielle"
+    assert failed.collections["corrections"].failed == 2
+    assert "restent dans la boîte d'envoi" in failed.collections["corrections"].message
+    assert "(code 500)" in failed.message
     state = outbox_state(store.conn)
     assert state.pending == 2 and "500" in state.last_error
 

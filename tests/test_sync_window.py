@@ -1,0 +1,164 @@
+"""The Synchronisation page with real widgets, a real encrypted store and the real server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.directory import repository as directory
+from milpj_desktop.settings import load_settings
+from milpj_desktop.store import Store
+from milpj_desktop.worker import StoreWorker, TaskContext
+from sync.protocol import Collection
+from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample, fill, running_server
+from ui.context import AppContext
+from ui.ops import Runner
+from ui.pages.synchronisation import SynchronisationPage
+from ui.qt import QNetworkInformation, Qt
+
+T = TypeVar("T")
+ENTRIES = directory_sample(400, seed=41)
+COUNTS: dict[str, int] = {}
+for _entry in ENTRIES:
+    COUNTS[_entry.departement] = COUNTS.get(_entry.departement, 0) + 1
+FIRST, SECOND = sorted(COUNTS, key=lambda d: -COUNTS[d])[:2]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[SyncServer]:
+    # small pages (bytes bound) so that a synchronisation has many of them
+    with running_server(tmp_path / "serveur", page_bytes=30_000) as running:
+        fill(running.db, directory=ENTRIES)
+        yield running
+
+
+@pytest.fixture
+def page(qtbot: QtBot, content_store: Store) -> Iterator[SynchronisationPage]:
+    worker = StoreWorker()
+    worker.open(lambda: content_store).result(timeout=30)
+    runner = Runner(worker)
+    app = AppContext(runner)
+    app.unlocked = True
+    widget = SynchronisationPage(app)
+    qtbot.addWidget(widget)
+    widget.resize(900, 700)
+    widget.show()
+    widget.on_shown()
+    qtbot.waitUntil(lambda: widget.summary.text() == "Jamais synchronisé.", timeout=10000)
+    yield widget
+    widget.controller.cancel()
+    qtbot.waitUntil(lambda: not widget.controller.running, timeout=30000)
+    runner.shutdown()
+
+
+def on_store(page: SynchronisationPage, fn: Callable[[TaskContext], T]) -> T:
+    return page.app.runner.worker.run(fn).result(timeout=30)
+
+
+def _rows(page: SynchronisationPage) -> dict[str, list[str]]:
+    rows = {}
+    for index in range(page.table.topLevelItemCount()):
+        item = page.table.topLevelItem(index)
+        assert item is not None
+        rows[item.text(0)] = [item.text(c) for c in range(1, 6)]
+    return rows
+
+
+def _configure(qtbot: QtBot, page: SynchronisationPage, server: SyncServer, depts: str) -> None:
+    for field, text in ((page.server_url, server.url), (page.token, TOKEN), (page.departements, depts)):
+        field.clear()
+        qtbot.keyClicks(field, text)
+
+
+def test_save_then_synchronise_shows_results_and_outbox(
+    qtbot: QtBot, page: SynchronisationPage, server: SyncServer
+) -> None:
+    _configure(qtbot, page, server, FIRST)
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # saving starts a synchronisation
+    settings = on_store(page, lambda ctx: load_settings(ctx.store.conn))
+    assert settings.device_token == TOKEN and settings.departements == [FIRST]
+    page.refresh()
+    qtbot.waitUntil(lambda: "annuaire" in _rows(page), timeout=10000)
+    assert _rows(page)["annuaire"] == [str(COUNTS[FIRST]), "0", "0", "0", "réussie"]
+    assert "réussie" in page.summary.text()
+    assert page.status.text() == "Synchronisation réussie."
+    assert not page.progress.isVisible() and page.sync_button.isEnabled()
+
+    # a correction signalled in the Annuaire goes out with the next synchronisation
+    national_id = next(str(e.national_id) for e in ENTRIES if e.departement == FIRST)
+    on_store(page, lambda ctx: _add_correction(ctx, national_id))
+    page.refresh()
+    qtbot.waitUntil(lambda: "1 en attente" in page.outbox.text(), timeout=10000)
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    page.refresh()
+    qtbot.waitUntil(lambda: "0 en attente d'envoi, 1 envoyée" in page.outbox.text(), timeout=10000)
+    assert len(server.db.corrections()) == 1
+
+
+def _add_correction(ctx: TaskContext, national_id: str) -> None:
+    with ctx.store.transaction() as conn:
+        directory.add_correction(conn, national_id, "Nouveaux horaires le samedi.")
+
+
+def test_removing_a_departement_purges_it_at_once(qtbot: QtBot, page: SynchronisationPage, server: SyncServer) -> None:
+    _configure(qtbot, page, server, f"{FIRST}, {SECOND}")
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    held = on_store(page, lambda ctx: directory.counts(ctx.store.conn)["national"])
+    assert held == COUNTS[FIRST] + COUNTS[SECOND]
+    page.automatic.setChecked(False)
+    page.departements.clear()
+    qtbot.keyClicks(page.departements, SECOND)
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert on_store(page, lambda ctx: directory.counts(ctx.store.conn)["national"]) == COUNTS[SECOND]
+
+
+def test_bad_departement_is_explained(qtbot: QtBot, page: SynchronisationPage, server: SyncServer) -> None:
+    _configure(qtbot, page, server, "25, Doubs")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "Département invalide : « DOUBS » (exemples : 25, 2A, 974)."
+    assert not page.controller.running
+
+
+def test_cancel_from_the_window_keeps_what_arrived(qtbot: QtBot, page: SynchronisationPage, server: SyncServer) -> None:
+    server.db.add_fault("lenteur", collection="directory", skip=1, times=-1, seconds=3)
+    _configure(qtbot, page, server, ",".join(sorted(departements_of(ENTRIES))))
+    page.automatic.setChecked(False)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.controller.running, timeout=10000)
+    qtbot.waitUntil(lambda: page.cancel_button.isEnabled(), timeout=10000)
+    qtbot.waitUntil(lambda: "Annuaire" in page.status.text(), timeout=30000)
+    with qtbot.waitSignal(page.controller.finished, timeout=30000) as blocker:
+        qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [None]
+    assert page.status.text().startswith("Synchronisation annulée")
+    assert page.sync_button.isEnabled()
+    held = on_store(page, lambda ctx: directory.counts(ctx.store.conn)["national"])
+    assert 0 < held < len(ENTRIES)
+    server.db.clear_faults()
+
+
+def test_automatic_sync_at_unlock_and_when_the_connection_returns(
+    qtbot: QtBot, page: SynchronisationPage, server: SyncServer
+) -> None:
+    settings = page.app.settings.model_copy(update={"server_url": server.url, "device_token": TOKEN})
+    page.app.set_settings(settings)
+    page.controller.on_locked()  # a new unlock starts
+    with qtbot.waitSignal(page.controller.started, timeout=10000) as started:
+        page.app.announce(Changes(settings=True))
+    assert started.args == ["démarrage"]
+    qtbot.waitUntil(lambda: not page.controller.running, timeout=60000)
+    page.controller.on_reachability(QNetworkInformation.Reachability.Disconnected)
+    server.db.publish(Collection.DIRECTORY, [ENTRIES[0].model_copy(update={"name": "Renommée hors ligne"})])
+    with qtbot.waitSignal(page.controller.started, timeout=10000) as started:
+        page.controller.on_reachability(QNetworkInformation.Reachability.Online)
+    assert started.args == ["connexion retrouvée"]
+    qtbot.waitUntil(lambda: not page.controller.running, timeout=60000)

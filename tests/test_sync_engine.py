@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -307,3 +308,25 @@ def test_configuration_errors_are_french(store: Store, tmp_path: Path) -> None:
         synchronise(store, SyncRequest(server_url="https://exemple.fr", token=""))
     with pytest.raises(errors.NoServer):
         synchronise(store, SyncRequest(server_url="", token="t"))
+
+
+def test_tls_is_always_verified_and_a_ca_bundle_is_honoured(tmp_path: Path, store: Store) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "cle.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with running_server(tmp_path / "tls", ssl_certfile=str(cert), ssl_keyfile=str(key)) as running:
+        fill(running.db, directory=ENTRIES[:20], assets=False)
+        with pytest.raises(errors.TlsFailure, match="certificat du serveur n'a pas pu être vérifié"):
+            synchronise(store, request_for(running))
+        run = synchronise(store, request_for(running, ca_bundle=str(cert)))
+        assert run.status == "reussie" and running.url.startswith("https://")
+
+
+def test_proxy_setting_is_used(server: SyncServer, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(errors.ProxyFailure, match="proxy"):
+        synchronise(store, request_for(server, proxy="http://127.0.0.1:9"))

@@ -55,12 +55,12 @@ def fill(db: ServerDB, *, directory: list[DirectoryEntry], assets: bool = True) 
 
 
 @contextmanager
-def running_server(folder: Path, *, page_bytes: int | None = None) -> Iterator[SyncServer]:
+def running_server(folder: Path, *, page_bytes: int | None = None, **tls: str) -> Iterator[SyncServer]:
     """uvicorn on a free port of 127.0.0.1, in a thread; stopped on exit."""
     folder.mkdir(parents=True, exist_ok=True)
     db = ServerDB(folder / "serveur.sqlite3")
     app = create_app(db, page_bytes=page_bytes)
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off", **tls)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="milpj-serveur-test", daemon=True)
     thread.start()
@@ -71,7 +71,8 @@ def running_server(folder: Path, *, page_bytes: int | None = None) -> Iterator[S
         time.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield SyncServer(db=db, url=f"http://127.0.0.1:{port}", app=app)
+        scheme = "https" if tls else "http"
+        yield SyncServer(db=db, url=f"{scheme}://127.0.0.1:{port}", app=app)
     finally:
         server.should_exit = True
         thread.join(timeout=20)

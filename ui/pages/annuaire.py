@@ -123,7 +123,7 @@ class AnnuairePage(Page):
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName("Type de structure ou de professionnel")
         self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.type_combo.setMinimumContentsLength(16)
+        self.type_combo.setMinimumContentsLength(10)
         self.type_combo.addItem("Tous les types", None)
         for type_id in DIRECTORY_TYPE_IDS:
             self.type_combo.addItem(TYPE_LABELS[type_id], type_id)
@@ -140,7 +140,7 @@ class AnnuairePage(Page):
         self.radius.setSuffix(" km")
         self.radius.setSpecialValueText("la commune seule")
         self.radius.setAccessibleName("Rayon autour de la commune, en kilomètres")
-        self.search_field.setMinimumWidth(260)
+        self.search_field.setMinimumWidth(180)
         filters.addWidget(self.search_field, 3)
         filters.addWidget(self.type_combo, 2)
         filters.addWidget(QLabel("Autour de :"))

@@ -244,7 +244,7 @@ def test_geometry_splitter_and_page_are_kept_between_sessions(qtbot: QtBot, data
     first = _window(qtbot)
     try:
         _unlock_first_run(qtbot, first)
-        first.resize(720, 530)
+        first.resize(780, 600)
         first.splitter.setSizes([300, 400])
         first.nav.setCurrentRow(2)
         nav_width = first.nav.width()
@@ -256,7 +256,7 @@ def test_geometry_splitter_and_page_are_kept_between_sessions(qtbot: QtBot, data
 
     second = _window(qtbot)
     try:
-        assert (second.width(), second.height()) == (720, 530)
+        assert (second.width(), second.height()) == (780, 600)
         second.start()
         dialog = second.dialog
         assert isinstance(dialog, UnlockDialog)

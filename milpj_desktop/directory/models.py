@@ -107,6 +107,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_LOOSE_HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+
+
 class TimeSlot(_Strict):
     """One opening slot, 'HH:MM' to 'HH:MM' (24:00 allowed as a closing time)."""
 
@@ -116,7 +119,9 @@ class TimeSlot(_Strict):
     @field_validator("opens", "closes", mode="before")
     @classmethod
     def _hhmm(cls, value: object) -> object:
-        if isinstance(value, str) and re.match(r"^\d{1,2}:\d{2}(:\d{2})?$", value.strip()):
+        if isinstance(value, str) and _HHMM.match(value):
+            return value  # already canonical (every record the server sends): the fast path
+        if isinstance(value, str) and _LOOSE_HHMM.match(value.strip()):
             hours, minutes = value.strip().split(":")[:2]
             value = f"{int(hours):02d}:{minutes}"
         if not isinstance(value, str) or not _HHMM.match(value):

@@ -105,10 +105,56 @@ def upsert_national(conn: Any, entry: DirectoryEntry) -> None:
     conn.execute(_UPSERT_NATIONAL, _national_row(entry))
 
 
+BULK_ROWS = 200  # from this many rows, the search indexes are written in one statement each
+_INDEX_TRIGGERS = ("directory_national_ai", "directory_national_au")
+_PLACE = "t.commune || ' ' || t.postcode || ' ' || t.address"
+
+
 def upsert_national_many(conn: Any, entries: Iterable[DirectoryEntry]) -> int:
-    """Bulk form of upsert_national; returns how many were written."""
+    """Bulk form of upsert_national; returns how many were written.
+
+    A large batch (a synchronisation page, an import) bypasses the per-row index triggers and
+    fills the full-text and geographic indexes with one INSERT … SELECT each: about 5× cheaper
+    than row by row. Trigger DDL is transactional, so the caller's transaction still makes the
+    whole batch — rows and indexes — appear at once or not at all.
+    """
     rows = [_national_row(e) for e in entries]
-    conn.executemany(_UPSERT_NATIONAL, rows)
+    if len(rows) < BULK_ROWS:
+        conn.executemany(_UPSERT_NATIONAL, rows)
+        return len(rows)
+    conn.execute("SAVEPOINT bulk_national")  # also a transaction of its own if the caller has none
+    try:
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_national_id(national_id TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.bulk_national_id")
+        conn.executemany("INSERT OR IGNORE INTO temp.bulk_national_id VALUES(?)", [(r[0],) for r in rows])
+        touched = "SELECT t.rowid FROM directory_national t JOIN temp.bulk_national_id b USING(national_id)"
+        conn.execute(f"DELETE FROM directory_national_fts WHERE rowid IN ({touched})")
+        conn.execute(f"DELETE FROM directory_national_geo WHERE id IN ({touched})")
+        triggers = [
+            conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()[0]
+            for name in _INDEX_TRIGGERS
+        ]
+        for name in _INDEX_TRIGGERS:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.executemany(_UPSERT_NATIONAL, rows)
+        for sql in triggers:
+            conn.execute(sql)
+        source = "FROM directory_national t JOIN temp.bulk_national_id b USING(national_id)"
+        conn.execute(
+            f"INSERT INTO directory_national_fts(rowid, name, keywords, place) "
+            f"SELECT t.rowid, t.name, t.keywords, {_PLACE} {source}"
+        )
+        conn.execute(
+            "INSERT INTO directory_national_geo(id, min_lat, max_lat, min_lon, max_lon) "
+            f"SELECT t.rowid, t.latitude, t.latitude, t.longitude, t.longitude {source} "
+            "WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL"
+        )
+        conn.execute("DELETE FROM temp.bulk_national_id")
+    except BaseException:
+        conn.execute("ROLLBACK TO bulk_national")  # rows, indexes and triggers as they were
+        conn.execute("RELEASE bulk_national")
+        raise
+    conn.execute("RELEASE bulk_national")
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from milpj_desktop.validation import first_error
 from sync import errors
 from sync.protocol import LABELS, NDJSON, Change, Collection, PageHeader, page_checksum, record_id, record_model
 
@@ -28,30 +29,9 @@ def change_model(collection: Collection) -> type[Change[Any]]:
     return Change[model]  # type: ignore[valid-type]
 
 
-_FRENCH_ERRORS = {
-    "extra_forbidden": "champ non prévu par le protocole",
-    "missing": "champ manquant",
-    "string_pattern_mismatch": "format non reconnu",
-    "string_type": "texte attendu",
-    "int_type": "nombre entier attendu",
-    "int_parsing": "nombre entier attendu",
-    "bool_type": "vrai ou faux attendu",
-    "literal_error": "valeur non prévue",
-    "enum": "valeur non prévue",
-    "json_invalid": "ce n'est pas du JSON valide",
-    "greater_than_equal": "valeur trop petite",
-    "less_than_equal": "valeur trop grande",
-    "too_short": "liste ou texte trop court",
-    "too_long": "liste ou texte trop long",
-}
-
-
 def _first_error(exc: ValidationError) -> str:
-    """The first problem, in French (our validators already speak French; pydantic's own do not)."""
-    first = exc.errors()[0]
-    kind = str(first.get("type", ""))
-    reason = _FRENCH_ERRORS.get(kind) or str(first["msg"]).removeprefix("Value error, ")
-    where = ".".join(str(p) for p in first["loc"] if p != "record")
+    """The first problem, in French."""
+    where, reason = first_error(exc, skip=("record",))
     return f"champ « {where} » invalide : {reason}" if where else reason
 
 

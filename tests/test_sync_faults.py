@@ -41,7 +41,7 @@ CASES: dict[str, tuple[type[errors.SyncError] | None, str]] = {
     "coupure": (errors.ConnectionCut, "connexion a été coupée"),
     "gzip-tronque": (errors.DamagedPage, "abîmée pendant le transfert"),
     "json-invalide": (None, "annuaire : ligne 1 : ce n'est pas du JSON valide"),
-    "schema-invalide": (None, "champ « champ_inconnu » invalide : champ non prévu par le protocole"),
+    "schema-invalide": (None, "champ « champ_inconnu » invalide : champ non prévu"),
     "doublon": (None, "présent deux fois"),
     "curseur-recule": (None, "le curseur renvoyé recule"),
     "page-enorme": (None, "page trop volumineuse"),

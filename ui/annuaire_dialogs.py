@@ -18,6 +18,7 @@ from milpj_desktop.directory.models import (
     DirectoryEntry,
 )
 from milpj_desktop.directory.phone import format_phone
+from milpj_desktop.validation import french_reason
 from ui.qt import (
     QComboBox,
     QCompleter,
@@ -216,7 +217,7 @@ class EntryDialog(QDialog):
             field = {"name": "Nom", "phone": "Téléphone", "email": "Courriel", "website": "Site web"}.get(
                 str(err["loc"][0]) if err["loc"] else "", "Fiche"
             )
-            message = str(err["msg"]).removeprefix("Value error, ")
+            message = french_reason(err)
             if err["type"] == "string_too_short":
                 message = "obligatoire"
             raise ValueError(f"{field} : {message}") from None

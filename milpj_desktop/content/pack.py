@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from milpj_desktop.content.models import Article, Event, Stage, Theme
 from milpj_desktop.errors import KnownError
+from milpj_desktop.validation import first_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,9 +52,8 @@ def _validate(model: type[M], data: Any, origin: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ContentPackError(f"{origin} : champ « {where} » invalide ({first['msg']})") from exc
+        where, reason = first_error(exc)
+        raise ContentPackError(f"{origin} : champ « {where} » invalide ({reason})") from exc
 
 
 def load_pack(folder: Path) -> ContentPack:

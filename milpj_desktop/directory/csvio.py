@@ -33,6 +33,7 @@ from milpj_desktop.directory.models import (
 )
 from milpj_desktop.directory.phone import PhoneError, format_phone, normalize_phone
 from milpj_desktop.errors import KnownError
+from milpj_desktop.validation import first_error
 
 # Our format, in this order (documented in the README, section Annuaire).
 COLUMNS: tuple[str, ...] = (
@@ -210,9 +211,7 @@ def _optional(
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
+        where, msg = first_error(exc)
         return f"{where} : {msg}" if where else msg
     return str(exc)
 

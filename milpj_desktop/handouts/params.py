@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, 
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.handouts.errors import HandoutParamError
+from milpj_desktop.validation import french_reason
 
 ParamKind = Literal["articles", "commune", "radius_km", "directory_types", "date", "stage", "time", "copies"]
 
@@ -59,7 +60,7 @@ def parse_commune(value: object) -> str:
 
 def parse_radius(value: object) -> int:
     text = str(value).strip().lower().removesuffix("km").strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValueError(f"nombre entier de kilomètres attendu (reçu « {value} »)")
     km = int(text)
     if not 1 <= km <= 100:
@@ -218,7 +219,7 @@ def check_values(
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "?"
-        reason = error.get("ctx", {}).get("error", error["msg"])
+        reason = french_reason(error)
         raise HandoutParamError(name, f"Paramètre « {name} » invalide : {reason}.") from None
     return {k: v for k, v in validated.model_dump().items() if v is not None}
 

@@ -127,7 +127,9 @@ def upsert_national_many(conn: Any, entries: Iterable[DirectoryEntry]) -> int:
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_national_id(national_id TEXT PRIMARY KEY)")
         conn.execute("DELETE FROM temp.bulk_national_id")
         conn.executemany("INSERT OR IGNORE INTO temp.bulk_national_id VALUES(?)", [(r[0],) for r in rows])
-        touched = "SELECT t.rowid FROM directory_national t JOIN temp.bulk_national_id b USING(national_id)"
+        # CROSS JOIN keeps the (small) batch as the outer loop: the cost follows the batch, not the table.
+        source = "FROM temp.bulk_national_id b CROSS JOIN directory_national t ON t.national_id = b.national_id"
+        touched = f"SELECT t.rowid {source}"
         conn.execute(f"DELETE FROM directory_national_fts WHERE rowid IN ({touched})")
         conn.execute(f"DELETE FROM directory_national_geo WHERE id IN ({touched})")
         triggers = [
@@ -139,7 +141,6 @@ def upsert_national_many(conn: Any, entries: Iterable[DirectoryEntry]) -> int:
         conn.executemany(_UPSERT_NATIONAL, rows)
         for sql in triggers:
             conn.execute(sql)
-        source = "FROM directory_national t JOIN temp.bulk_national_id b USING(national_id)"
         conn.execute(
             f"INSERT INTO directory_national_fts(rowid, name, keywords, place) "
             f"SELECT t.rowid, t.name, t.keywords, {_PLACE} {source}"

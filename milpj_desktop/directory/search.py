@@ -114,32 +114,54 @@ def _query(
     name = table.name
     fts = f"{name}_fts"
     select = [table.id_sql, "t.name", "t.type", "t.commune", "t.postcode", "t.sort_key"]
-    joins = ""
+    select_params: list[Any] = []
+    source = f"{name} t"  # the first table named drives the loop (CROSS JOIN keeps that order)
+    source_params: list[Any] = []
     where: list[str] = []
     params: list[Any] = []
     broad = bool(match) and limit is not None and not (types or commune or place) and _is_broad(conn, fts, match)
     if broad:
         # A short prefix matching thousands of entries: ranking them all costs ~1 s on 100k rows;
         # take the first matches in index order instead (the user is still typing).
-        joins += f" JOIN (SELECT rowid AS fid FROM {fts} WHERE {fts} MATCH ? LIMIT ?) f ON f.fid = t.rowid"
-        params += [match, limit]
+        source = (
+            f"(SELECT rowid AS fid FROM {fts} WHERE {fts} MATCH ? LIMIT ?) f CROSS JOIN {name} t ON t.rowid = f.fid"
+        )
+        source_params = [match, limit]
+        select.append("0.0")
+    elif match and place is not None and radius_km is not None:
+        # Sorted by distance: no ranking needed; the bounding box (below) drives, the words filter.
+        where.append(f"t.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ?)")
+        params.append(match)
         select.append("0.0")
     elif match:
-        joins += (
-            f" JOIN (SELECT rowid AS fid, bm25({fts}, 10.0, 3.0, 1.0) AS score FROM {fts} WHERE {fts} MATCH ?) f"
-            " ON f.fid = t.rowid"
+        # Words alone: FTS ranks and cuts to `limit` itself, so only those rows are read.
+        alone = limit is not None and not (types or commune)
+        cut = " ORDER BY score LIMIT ?" if alone else ""
+        source = (
+            f"(SELECT rowid AS fid, bm25({fts}, 10.0, 3.0, 1.0) AS score FROM {fts} WHERE {fts} MATCH ?{cut}) f "
+            f"CROSS JOIN {name} t ON t.rowid = f.fid"
         )
-        params.append(match)
+        source_params = [match, limit] if alone else [match]
         select.append("f.score")
     else:
         select.append("0.0")
     if place is not None:
         select.append("milpj_km(t.latitude, t.longitude, ?, ?) AS distance")
-        params[:0] = [place.lat, place.lon]  # the select list comes before the join
+        select_params = [place.lat, place.lon]
     else:
         select.append("NULL")
     if with_data:
         select.append("t.data")
+    if place is not None and radius_km is not None:
+        dlat = radius_km / _KM_PER_DEGREE * 1.01
+        dlon = radius_km / (_KM_PER_DEGREE * max(math.cos(math.radians(place.lat)), 0.01)) * 1.01
+        box = [place.lat - dlat, place.lat + dlat, place.lon - dlon, place.lon + dlon]
+        # The bounding box drives: only the entries near the place are read.
+        source = f"{name}_geo g CROSS JOIN {name} t ON t.rowid = g.id"
+        where.insert(0, "g.min_lat >= ? AND g.max_lat <= ? AND g.min_lon >= ? AND g.max_lon <= ?")
+        params[:0] = box  # the box is the first condition, its parameters come first
+        where.append("distance <= ?")
+        params.append(radius_km)
     if types:
         where.append(f"t.type IN ({','.join('?' * len(types))})")
         params += types
@@ -154,25 +176,17 @@ def _query(
             clause += f" OR (t.commune_insee = '' AND t.postcode IN ({','.join('?' * len(commune.postcodes))}))"
             params += list(commune.postcodes)
         where.append(f"({clause})")
-    if place is not None and radius_km is not None:
-        dlat = radius_km / _KM_PER_DEGREE * 1.01
-        dlon = radius_km / (_KM_PER_DEGREE * max(math.cos(math.radians(place.lat)), 0.01)) * 1.01
-        where.append(
-            f"t.rowid IN (SELECT id FROM {name}_geo WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?)"
-        )
-        params += [place.lat - dlat, place.lat + dlat, place.lon - dlon, place.lon + dlon]
-        where.append("distance <= ?")
-        params.append(radius_km)
     if place is not None:
         order = "distance IS NULL, distance, t.sort_key"
     elif match and not broad:
         order = "f.score, t.sort_key"
     else:
         order = "t.sort_key"
-    sql = f"SELECT {', '.join(select)} FROM {name} t{joins}"
+    sql = f"SELECT {', '.join(select)} FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}"
+    params = select_params + source_params + params
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)

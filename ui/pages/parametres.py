@@ -115,6 +115,7 @@ class ParametresPage(Page):
         self.auto_lock = QSpinBox()
         self.auto_lock.setRange(1, 240)
         self.auto_lock.setSuffix(" min")
+        self.auto_lock.setMaximumWidth(120)
         self.auto_lock.setAccessibleName("Verrouillage automatique après inactivité, en minutes")
         sec.addRow("Verrouillage automatique après :", self.auto_lock)
         row = QHBoxLayout()

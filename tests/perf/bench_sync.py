@@ -12,12 +12,14 @@ Figures on the last line.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from milpj_desktop.cli.store_cmds import create_with_default_content  # noqa: E402
-from sync.engine import DirectAccess, SyncEngine, SyncRequest  # noqa: E402
+from milpj_desktop.worker import Cancelled  # noqa: E402
+from sync.engine import DirectAccess, Progress, SyncEngine, SyncRequest  # noqa: E402
 from sync.protocol import COLLECTIONS, Collection, departements_param  # noqa: E402
 from sync.server.db import ServerDB  # noqa: E402
 from sync.server.demo import load_content  # noqa: E402
@@ -203,6 +206,57 @@ def measure(size: int, *, first_sync_figures: bool) -> tuple[list[Row], dict[str
     return rows, figures
 
 
+def resumed_share(size: int) -> Row:
+    """Cut a first synchronisation once half the directory is in, resume it: how much comes twice."""
+    base = server_base(size)
+    depts = departements(base)
+    server = Server(base)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            request = SyncRequest(server_url=server.url, token=TOKEN, departements=depts)
+
+            def fresh_store(name: str) -> Any:
+                os.environ["MILPJ_DATA_DIR"] = str(folder / name)
+                return create_with_default_content(PASSPHRASE)
+
+            whole_store = fresh_store("entier")
+            whole = SyncEngine(DirectAccess(whole_store), request, data_dir=folder / "entier").run().bytes
+            whole_store.close()
+
+            store = fresh_store("coupe")
+            cancel = threading.Event()
+            at_cut = 0
+
+            def watch(progress: Progress) -> None:
+                nonlocal at_cut
+                directory = progress.collection == Collection.DIRECTORY.value and bool(progress.total)
+                if directory and progress.done * 2 >= (progress.total or 0) and not cancel.is_set():
+                    at_cut = progress.bytes
+                    cancel.set()
+
+            with contextlib.suppress(Cancelled):  # the cut: pages applied so far stay
+                SyncEngine(
+                    DirectAccess(store), request, data_dir=folder / "coupe", cancel=cancel, on_progress=watch
+                ).run()
+            resumed = SyncEngine(DirectAccess(store), request, data_dir=folder / "coupe").run().bytes
+            store.close()
+    finally:
+        server.stop()
+    again = max(0, at_cut + resumed - whole)
+    share = again / at_cut if at_cut else 1.0
+    _log(f"coupure à 50 % : {at_cut} octets avant, {resumed} après, {whole} d'un trait → {again} octets en double")
+    return Row(
+        f"reprise après une coupure à 50 % ({size // 1000}k) : part re-téléchargée",
+        round(share * 100, 1),
+        "%",
+        "≤ 10 % de ce qui était reçu",
+        baseline=round(whole / 1e6, 1),
+        ok=at_most(share, 0.10),
+        note=f"{again} octets reçus deux fois sur {at_cut} reçus avant la coupure (synchro entière : {whole} octets)",
+    )
+
+
 def _timed(fn: Any) -> float:
     start = time.perf_counter()
     fn()
@@ -237,6 +291,7 @@ def main() -> None:
                 ok=at_most(spread, 1.3),
             )
         )
+    rows.append(resumed_share(large))
     emit(rows)
 
 

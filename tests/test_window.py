@@ -9,8 +9,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from milpj_desktop import paths
+from milpj_desktop.changes import Changes
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
+from milpj_desktop.worker import TaskContext
+from sync.state import RunResult
 from ui.app import build
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
@@ -18,6 +21,7 @@ from ui.pages.accueil import AccueilPage
 from ui.pages.contenus import ContenusPage
 from ui.pages.parametres import ParametresPage
 from ui.qt import QApplication, Qt
+from ui.status import last_sync_text
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
 ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiches"
@@ -140,3 +144,30 @@ def test_accueil_search_and_tasks_lead_to_the_pages(qtbot: QtBot, window: MainWi
     assert isinstance(contenus, ContenusPage)
     assert window.current_page() is contenus
     assert contenus.search.text() == "allait"
+
+
+def test_status_bar_tells_connection_and_last_sync(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    assert window.connection_label.text() in ("En ligne", "Hors ligne", "Connexion : état inconnu")
+    window.app.set_online(False)
+    assert window.connection_label.text() == "Hors ligne"
+    window.app.set_online(True)
+    assert window.connection_label.text() == "En ligne"
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Dernière synchronisation : jamais", timeout=5000)
+
+    def record_run(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO sync_run(server, started_at, finished_at, status) VALUES(?, ?, ?, 'partielle')",
+                ("https://serveur.exemple.fr", "2026-11-23T06:40:00+00:00", "2026-11-23T06:41:00+00:00"),
+            )
+
+    window.app.runner.worker.run(record_run).result(timeout=30)
+    window.app.announce(Changes(sync=True))
+    expected = last_sync_text(
+        RunResult(run_id=1, server="", status="partielle", finished_at="2026-11-23T06:41:00+00:00")
+    )
+    assert "(partielle)" in expected and "23/11/2026" in expected
+    qtbot.waitUntil(lambda: window.sync_label.text() == expected, timeout=5000)
+    window.lock()
+    assert window.sync_label.text() == "Dernière synchronisation : —"

@@ -16,12 +16,14 @@ class AppContext(QObject):
     settings_changed = Signal(object)  # Settings
     navigate = Signal(str)  # a page's object_name: the window shows that page
     search_requested = Signal(str)  # text to look up in Contenus (articles and directory)
+    connection_changed = Signal(object)  # True online, False offline, None unknown
 
     def __init__(self, runner: Runner) -> None:
         super().__init__()
         self.runner = runner
         self.settings = Settings()
         self.unlocked = False
+        self.online: bool | None = None  # as QNetworkInformation last told (None: no backend)
 
     def announce(self, changes: Changes) -> None:
         """Tell every view what an operation changed; each refreshes when it is next shown."""
@@ -31,6 +33,10 @@ class AppContext(QObject):
     def set_settings(self, settings: Settings) -> None:
         self.settings = settings
         self.settings_changed.emit(settings)
+
+    def set_online(self, online: bool | None) -> None:
+        self.online = online
+        self.connection_changed.emit(online)
 
     def show_status(self, text: str) -> None:
         self.status_message.emit(text)

@@ -80,11 +80,13 @@ class SyncController(QObject):
         if self.network is not None:
             self._online = self.network.reachability() == QNetworkInformation.Reachability.Online
             self.network.reachabilityChanged.connect(self.on_reachability)
+        self.app.set_online(self._online)
 
     def on_reachability(self, reachability: Any) -> None:
         online = reachability == QNetworkInformation.Reachability.Online
         came_back = online and self._online is False
         self._online = online
+        self.app.set_online(online)
         if came_back:
             self.start_automatic("connexion retrouvée")
 

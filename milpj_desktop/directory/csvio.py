@@ -271,6 +271,24 @@ def _hours(text: str) -> list[DayRange]:
         return kept
 
 
+def _contact_fields(values: dict[str, Any], row: dict[str, str], *, email_column: str, warnings: list[str]) -> None:
+    """Phone, e-mail, website, hours and accessibility: shared by our format and the town-hall file."""
+    _optional(values, "phone", _cell(row, "telephone"), normalize_phone, warnings, "téléphone")
+    _optional(values, "email", _cell(row, email_column), check_email, warnings, "courriel")
+    _optional(values, "website", _cell(row, "site_web"), check_website, warnings, "site web")
+    _optional(values, "hours", _cell(row, "horaires"), _hours, warnings, "horaires")
+    _optional(values, "accessibility", _cell(row, "accessibilite"), _accessibility, warnings, "accessibilité")
+
+
+def _coordinates(row: dict[str, str], warnings: list[str]) -> tuple[float | None, float | None]:
+    """The row's own coordinates; unreadable ones are dropped (the commune's are used) with a warning."""
+    try:
+        return _float(_cell(row, "latitude")), _float(_cell(row, "longitude"))
+    except ValueError:
+        warnings.append("coordonnées illisibles : celles de la commune sont utilisées")
+        return None, None
+
+
 def parse_our_row(row: dict[str, str], line: int, gaz: Gazetteer, now: dt.datetime) -> ParsedRow:
     """One row of our documented format."""
     errors: list[str] = []
@@ -309,18 +327,10 @@ def parse_our_row(row: dict[str, str], line: int, gaz: Gazetteer, now: dt.dateti
         warnings=warnings,
     )
     values["address"] = _cell(row, "adresse")
-    _optional(values, "phone", _cell(row, "telephone"), normalize_phone, warnings, "téléphone")
-    _optional(values, "email", _cell(row, "courriel"), check_email, warnings, "courriel")
-    _optional(values, "website", _cell(row, "site_web"), check_website, warnings, "site web")
-    _optional(values, "hours", _cell(row, "horaires"), _hours, warnings, "horaires")
-    _optional(values, "accessibility", _cell(row, "accessibilite"), _accessibility, warnings, "accessibilité")
+    _contact_fields(values, row, email_column="courriel", warnings=warnings)
     _optional(values, "languages", _cell(row, "langues"), parse_languages, warnings, "langues")
     _optional(values, "stages", _cell(row, "etapes"), _stages, warnings, "étapes")
-    try:
-        lat, lon = _float(_cell(row, "latitude")), _float(_cell(row, "longitude"))
-    except ValueError:
-        warnings.append("coordonnées illisibles : celles de la commune sont utilisées")
-        lat = lon = None
+    lat, lon = _coordinates(row, warnings)
     values["source"] = _cell(row, "source") or "Import CSV"
     updated = _cell(row, "mis_a_jour")
     try:
@@ -383,16 +393,8 @@ def parse_mairie_row(row: dict[str, str], line: int, gaz: Gazetteer, updated_at:
         "updated_at": updated_at,
         "stages": ["accouchement", "0-3-mois"],
     }
-    _optional(values, "phone", _cell(row, "telephone"), normalize_phone, warnings, "téléphone")
-    _optional(values, "email", _cell(row, "email"), check_email, warnings, "courriel")
-    _optional(values, "website", _cell(row, "site_web"), check_website, warnings, "site web")
-    _optional(values, "hours", _cell(row, "horaires"), _hours, warnings, "horaires")
-    _optional(values, "accessibility", _cell(row, "accessibilite"), _accessibility, warnings, "accessibilité")
-    try:
-        lat, lon = _float(_cell(row, "latitude")), _float(_cell(row, "longitude"))
-    except ValueError:
-        warnings.append("coordonnées illisibles : celles de la commune sont utilisées")
-        lat = lon = None
+    _contact_fields(values, row, email_column="email", warnings=warnings)
+    lat, lon = _coordinates(row, warnings)
     if errors:
         return ParsedRow(line, None, errors, warnings)
     assert commune is not None

@@ -178,6 +178,7 @@ def test_import_with_progress_then_cancel_rolls_back(qtbot: QtBot, page: Annuair
     assert seen and max(seen) == 1500
     assert not page.progress.isVisible()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1901, timeout=10000)
+    assert "1500 fiche(s) importées" in page.feedback.text()  # the refreshed list keeps the report
 
     bigger = _slice(tmp_path, 3000)
     page.start_import(bigger)

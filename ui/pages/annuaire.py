@@ -359,8 +359,10 @@ class AnnuairePage(Page):
         )
 
     def _show_entry(self, stored: StoredEntry | None) -> None:
+        shown_before = self._current.id if self._current is not None else None
         self._current = stored
-        self.feedback.clear()
+        if (stored.id if stored is not None else None) != shown_before:
+            self.feedback.clear()  # a message about another entry; an import's report stays
         if stored is None and self.model.rowCount() == 0 and not self.criteria_given():
             self.detail.setHtml(
                 "<p><b>L'annuaire est vide.</b></p><p>Ajoutez vos propres fiches, importez un fichier CSV "

@@ -23,7 +23,6 @@ from ui.qt import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +34,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.widgets import error_label, ok_cancel_buttons
 
 STAGE_NAMES: dict[str, str] = {
     "projet": "Projet d'enfant",
@@ -131,17 +131,9 @@ class EntryDialog(QDialog):
             widget.setAccessibleName(label)
             form.addRow(f"{label} :", widget)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("erreur-fiche")
-        self.error.setStyleSheet("color: #CE0500;")
-        self.error.setWordWrap(True)
+        self.error = error_label("erreur-fiche")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Enregistrer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, "Enregistrer", self.check))
         self.resize(560, 640)
         if entry is not None:
             self._fill(entry)
@@ -247,15 +239,9 @@ class CorrectionDialog(QDialog):
         self.message = QPlainTextEdit()
         self.message.setAccessibleName("Correction à signaler")
         layout.addWidget(self.message)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #CE0500;")
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Signaler")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, "Signaler", self._check))
         self.resize(480, 300)
 
     def _check(self) -> None:

@@ -16,6 +16,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.widgets import error_label
 
 Attempt = Callable[[str, Callable[[str], None]], None]
 
@@ -37,11 +38,8 @@ class _PassphraseDialog(QDialog):
         self.setModal(True)
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setObjectName("erreur")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #CE0500; font-weight: bold;")
-        self.error.setAccessibleName("Message d'erreur")
+        self.error = error_label()
+        self.error.setStyleSheet(self.error.styleSheet() + " font-weight: bold;")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)

@@ -15,7 +15,6 @@ from ui.pages.base import Page
 from ui.qt import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.widgets import error_label, ok_cancel_buttons
 
 
 class ChangePassphraseDialog(QDialog):
@@ -53,16 +53,9 @@ class ChangePassphraseDialog(QDialog):
             field.setAccessibleName(label)
             form.addRow(f"{label} :", field)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #CE0500;")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Changer")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, "Changer", self._check))
 
     def _check(self) -> None:
         if len(self.new.text()) < MIN_PASSPHRASE:

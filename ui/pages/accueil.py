@@ -37,7 +37,7 @@ def load_summary(ctx: TaskContext) -> Summary:
     entries = directory.counts(conn)
     return Summary(
         articles=content.count_articles(conn),
-        events=len(content.list_events(conn)),
+        events=int(conn.execute("SELECT count(*) FROM event").fetchone()[0]),  # a count, not 50 parsed records
         pack_version=content.content_pack_version(conn) or "—",
         structure=load_settings(conn).structure_name,
         favourites=len(content.list_favourite_ids(conn)),

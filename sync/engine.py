@@ -19,10 +19,11 @@ from typing import Any, Protocol, TypeVar
 
 import requests
 
+from milpj_desktop.directory import indexing
 from milpj_desktop.store import Store
 from milpj_desktop.worker import Cancelled
 from sync import assets, errors, outbox
-from sync.apply import Applied, adopt_local, apply_page, forget_departements
+from sync.apply import Applied, adopt_local, apply_page, forget_departements, prepare
 from sync.http import CursorExpired, HttpConfig, SyncHttp
 from sync.lock import SyncLock
 from sync.page import Page, parse_page
@@ -254,6 +255,7 @@ class SyncEngine:
                 exc.run = run  # the command line prints the table too
                 raise
             finally:
+                self._finish_indexing()
                 http.close()
             failed = [r for r in run.collections.values() if r.status == "echec"]
             if failed:
@@ -368,6 +370,8 @@ class SyncEngine:
                     with store.transaction() as conn:
                         return apply_page(conn, s, p, r, run_id=run.run_id, media_dir=self.media_dir)
 
+                if collection == Collection.DIRECTORY and stream.full_pass and not page.header.more:
+                    self._announce_indexing(http)
                 applied = self.access.run(write)
                 assets.remove_files(applied.files_to_remove)
                 stream = applied.stream
@@ -392,9 +396,10 @@ class SyncEngine:
 
         def once() -> Page:
             content_type, body = http.get_page(f"/{stream.collection.value}/changes", params, what=stream.label)
-            return parse_page(
+            page = parse_page(
                 stream.collection, content_type, body, since_seq=since_seq, limit=limit, departements=depts
             )
+            return prepare(page)
 
         return http.retrying(once)
 
@@ -448,6 +453,27 @@ class SyncEngine:
         if total:
             label = f"{LABELS[collection].capitalize()} : {done} / {total} changements"
         self.on_progress(Progress("changements", key, label, done, total, http.stats.bytes))
+
+    def _announce_indexing(self, http: SyncHttp) -> None:
+        if not self.access.run(lambda store: indexing.is_deferred(store.conn)):
+            return
+        label = "Annuaire : préparation de la recherche (index)…"
+        self.on_progress(Progress("changements", Collection.DIRECTORY.value, label, 0, None, http.stats.bytes))
+
+    def _finish_indexing(self) -> None:
+        """A first load of the directory stopped before its end: index what came, the store stays usable."""
+
+        def finish(store: Store) -> bool:
+            if not indexing.is_deferred(store.conn):
+                return False
+            with store.transaction() as conn:
+                return indexing.finish_deferred(conn)
+
+        try:
+            if self.access.run(finish):
+                log.info("annuaire indexé après une première synchronisation interrompue")
+        except Exception:  # the store stays usable; the next opening of the store tries again
+            log.warning("indexation de l'annuaire reportée à la prochaine ouverture", exc_info=True)
 
     # -- assets ----------------------------------------------------------------------------------
     def _fetch_assets(self, http: SyncHttp) -> None:

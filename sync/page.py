@@ -3,7 +3,7 @@ each record against its pydantic model, no duplicate id, no change from outside 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -21,6 +21,8 @@ class Page:
     header: PageHeader
     changes: list[Change[Any]]
     size: int
+    # directory rows ready for the store, by id (sync.apply.prepare, on the prefetch thread)
+    rows: dict[str, str] = field(default_factory=dict)
 
 
 @cache

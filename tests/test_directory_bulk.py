@@ -61,6 +61,12 @@ def test_a_failing_bulk_batch_changes_nothing_and_keeps_the_triggers(store: Stor
         repository.upsert_national_many(conn, poisoned)
     after = _counts(store.conn)
     assert after[:3] == before[:3]
-    assert after[3] == before[3] + 1  # the two index triggers are back, beside the test's own
+    assert after[3] == before[3] + 1  # the index triggers as they were, beside the test's own
     names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert {"directory_national_ai", "directory_national_au"} <= names
+    # the per-row triggers are back in charge: one more entry is indexed as soon as it is written
+    assert store.conn.execute("SELECT bulk FROM directory_index_state").fetchone() == (0,)
+    store.conn.execute("DROP TRIGGER test_refuse")
+    with store.transaction() as conn:
+        repository.upsert_national(conn, entries[1].model_copy(update={"name": "Ludothèque Zanzibar"}))
+    assert [h.id for h in text_search(store.conn, "zanzibar", limit=5)] == [entries[1].national_id]

@@ -15,7 +15,9 @@ import pytest
 from milpj_desktop import paths
 from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
+from milpj_desktop.directory.search import text_search
 from milpj_desktop.store import Store
+from milpj_desktop.upkeep import check_store
 from milpj_desktop.worker import Cancelled
 from sync import errors
 from sync.apply import media_path
@@ -52,9 +54,14 @@ def _article(server: SyncServer, article_id: str) -> dict[str, object]:
 
 def test_full_then_incremental_sync_converge_with_badges(server: SyncServer, content_store: Store) -> None:
     request = request_for(server, DEPTS, page_limit=50)
-    first = synchronise(content_store, request)
+    progress: list[Progress] = []
+    first = synchronise(content_store, request, progress=progress)
     assert first.status == "reussie"
     assert first.collections["directory"].added == len(ENTRIES)
+    # an empty directory is loaded without its indexes, built once at the end of the pass
+    assert [p.label for p in progress if "index" in p.label] == ["Annuaire : préparation de la recherche (index)…"]
+    assert check_store(content_store) == []
+    assert ENTRIES[3].national_id in [h.id for h in text_search(content_store.conn, ENTRIES[3].name, limit=50)]
     assert first.collections["articles"].added == 0  # the embedded pack is the same content
     assert all(converged(content_store, server, DEPTS).values())
     assert len(list((paths.data_dir() / MEDIA_DIR).rglob("*.svg"))) == 0  # stored by hash, not by name
@@ -102,6 +109,8 @@ def test_full_then_incremental_sync_converge_with_badges(server: SyncServer, con
     assert stored is not None and stored.name.endswith("(nouvelle adresse)")
     assert directory.get_national(conn, str(ENTRIES[6].national_id)) is None
 
+    assert check_store(content_store) == []  # later passes keep the indexes in step, row by row
+    assert str(ENTRIES[0].national_id) in [h.id for h in text_search(conn, "nouvelle adresse", limit=10)]
     third = synchronise(content_store, request)
     assert all(r.received == 0 for r in third.collections.values())
     assert snapshot(content_store)["directory"] == snapshot(content_store)["directory"]
@@ -291,6 +300,11 @@ def test_cancel_keeps_whole_pages_and_resumes(server: SyncServer, store: Store) 
         engine.run()
     held = directory.counts(store.conn)["national"]
     assert held % 30 == 0 and 0 < held < len(ENTRIES)
+    assert check_store(store) == []  # what came is indexed: the directory is searchable at once
+    kept = directory.get_entry(
+        store.conn, store.conn.execute("SELECT national_id FROM directory_national").fetchone()[0]
+    )
+    assert kept is not None and kept.id in [h.id for h in text_search(store.conn, kept.entry.name, limit=50)]
     assert store.conn.execute("SELECT status FROM sync_run ORDER BY id DESC").fetchone() == ("annulee",)
     run = synchronise(store, request_for(server, DEPTS, page_limit=30))
     assert run.collections["directory"].received == len(ENTRIES) - held

@@ -19,6 +19,7 @@ from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
 from milpj_desktop.store import Store
+from milpj_desktop.upkeep import check_store, open_store
 from sync.protocol import Collection
 from tests.conftest import PASSPHRASE
 from tests.test_sync_support import (
@@ -52,9 +53,9 @@ def _client(server: SyncServer, *extra: str, depts: frozenset[str] = DEPTS) -> s
 
 
 def _check_store(noted: str, local_id: str, favourite: str) -> None:
-    store = Store.open(paths.store_path(), PASSPHRASE)
+    store = open_store(paths.store_path(), PASSPHRASE)  # as the window or a command opens it
     try:
-        assert store.verify() == []
+        assert check_store(store) == []  # encryption, structure and search indexes
         assert directory.get_note(store.conn, noted) == "Ne pas appeler le mercredi."
         local = directory.get_entry(store.conn, local_id)
         assert local is not None and local.note == "Ma note locale"

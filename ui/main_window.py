@@ -11,6 +11,7 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.settings import Settings, load_settings
 from milpj_desktop.store import Store
+from milpj_desktop.upkeep import open_store
 from sync.state import last_run
 from ui.context import AppContext
 from ui.dialogs.about import AboutDialog
@@ -431,7 +432,7 @@ class MainWindow(QMainWindow):
     def _ask_unlock(self, *, locked: bool) -> None:
         dialog = UnlockDialog(self, locked=locked)
         path = self.store_path
-        dialog.attempt = lambda pw, fail: self._open(lambda: Store.open(path, pw), dialog, fail)
+        dialog.attempt = lambda pw, fail: self._open(lambda: open_store(path, pw), dialog, fail)
         self._show_dialog(dialog)
 
     def _show_dialog(self, dialog: _PassphraseDialog) -> None:

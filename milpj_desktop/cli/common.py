@@ -9,6 +9,7 @@ import sys
 from milpj_desktop import paths
 from milpj_desktop.errors import KnownError
 from milpj_desktop.store import Store
+from milpj_desktop.upkeep import open_store as open_ready_store
 
 PASSPHRASE_ENV = "MILPJ_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "MILPJ_NOUVELLE_PASSPHRASE"
@@ -30,4 +31,4 @@ def read_passphrase(*, env: str = PASSPHRASE_ENV, prompt: str = "Phrase secrète
 
 
 def open_store() -> Store:
-    return Store.open(paths.store_path(), read_passphrase())
+    return open_ready_store(paths.store_path(), read_passphrase())

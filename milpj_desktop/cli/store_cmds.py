@@ -13,6 +13,7 @@ from milpj_desktop.errors import KnownError
 from milpj_desktop.store import Store, StoreExists
 from milpj_desktop.store.errors import PASSPHRASE_ADVICE
 from milpj_desktop.store.store import check_passphrase, remove_store
+from milpj_desktop.upkeep import check_store
 
 
 def register(sub: Any) -> None:
@@ -61,7 +62,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     store = open_store()
     try:
-        problems = store.verify()
+        problems = check_store(store)
     finally:
         store.close()
     if problems:

@@ -42,14 +42,23 @@ class Commune:
         return f"{self.name} ({self.postcode or self.departement})"
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_STE = re.compile(r"\bste\b")
+_ST = re.compile(r"\bst\b")
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower case, no accents, words separated by one space: 'L'Haÿ-les-Roses' → 'l hay les roses'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"[^a-z0-9]+", " ", plain).strip()
-    plain = re.sub(r"\bste\b", "sainte", plain)
-    return re.sub(r"\bst\b", "saint", plain)
+    plain = text.lower()
+    if not plain.isascii():
+        decomposed = unicodedata.normalize("NFKD", plain.replace("œ", "oe").replace("æ", "ae"))
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _NOT_ALNUM.sub(" ", plain).strip()
+    if "st" in plain:
+        plain = _STE.sub("sainte", plain)
+        plain = _ST.sub("saint", plain)
+    return plain
 
 
 _ARTICLE = re.compile(r"^(le|la|les|l) ")

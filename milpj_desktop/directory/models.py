@@ -107,32 +107,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-_LOOSE_HHMM = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_KNOWN_STAGES = frozenset(STAGE_IDS)
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+_WEBSITE = re.compile(r"^https?://[^/\s.:@]+\.[^/\s]+", re.IGNORECASE)
+# 'HH:MM', and 24:00 as a closing time; checked natively by pydantic (no Python call per slot)
+Clock = Annotated[str, StringConstraints(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
 
 
 class TimeSlot(_Strict):
-    """One opening slot, 'HH:MM' to 'HH:MM' (24:00 allowed as a closing time)."""
+    """One opening slot, 'HH:MM' to 'HH:MM'; that it closes after it opens is checked by DayRange."""
 
-    opens: str
-    closes: str
-
-    @field_validator("opens", "closes", mode="before")
-    @classmethod
-    def _hhmm(cls, value: object) -> object:
-        if isinstance(value, str) and _HHMM.match(value):
-            return value  # already canonical (every record the server sends): the fast path
-        if isinstance(value, str) and _LOOSE_HHMM.match(value.strip()):
-            hours, minutes = value.strip().split(":")[:2]
-            value = f"{int(hours):02d}:{minutes}"
-        if not isinstance(value, str) or not _HHMM.match(value):
-            raise ValueError(f"heure « {value} » invalide (HH:MM attendu)")
-        return value
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TimeSlot:
-        if self.closes <= self.opens:
-            raise ValueError(f"créneau {self.opens}–{self.closes} : la fermeture doit suivre l'ouverture")
-        return self
+    opens: Clock
+    closes: Clock
 
 
 class DayRange(_Strict):
@@ -143,7 +129,13 @@ class DayRange(_Strict):
     slots: list[TimeSlot] = Field(min_length=1, max_length=6)
 
     @model_validator(mode="after")
-    def _no_overlap(self) -> DayRange:
+    def _ordered(self) -> DayRange:
+        """Each slot closes after it opens, and slots do not overlap (one call per range)."""
+        for slot in self.slots:
+            if slot.closes <= slot.opens:
+                raise ValueError(f"créneau {slot.opens}–{slot.closes} : la fermeture doit suivre l'ouverture")
+        if len(self.slots) < 2:
+            return self
         ordered = sorted(self.slots, key=lambda s: s.opens)
         for before, after in itertools.pairwise(ordered):
             if after.opens < before.closes:
@@ -224,6 +216,8 @@ class DirectoryEntry(_Strict):
     @field_validator("languages")
     @classmethod
     def _languages(cls, value: list[str]) -> list[str]:
+        if all(code in LANGUAGE_NAMES for code in value) and len(set(value)) == len(value):
+            return value  # already canonical (every record the server sends)
         out: list[str] = []
         for code in value:
             code = code.strip().lower()
@@ -236,6 +230,8 @@ class DirectoryEntry(_Strict):
     @field_validator("stages")
     @classmethod
     def _stages(cls, value: list[str]) -> list[str]:
+        if _KNOWN_STAGES.issuperset(value) and len(set(value)) == len(value):
+            return value
         unknown = [s for s in value if s not in STAGE_IDS]
         if unknown:
             raise ValueError(f"étape(s) inconnue(s) : {', '.join(unknown)}")
@@ -274,9 +270,9 @@ def check_website(value: str) -> str:
         return ""
     if "@" in value.split("/")[0] or " " in value:
         raise ValueError(f"site web « {value} » invalide")
-    if not re.match(r"^https?://", value, re.IGNORECASE):
+    if not _SCHEME.match(value):
         value = "https://" + value
-    if not re.match(r"^https?://[^/\s.:@]+\.[^/\s]+", value, re.IGNORECASE):
+    if not _WEBSITE.match(value):
         raise ValueError(f"site web « {value} » invalide")
     return value
 

@@ -26,12 +26,22 @@ _OVERSEAS_CODES = sorted(set(_OVERSEAS.values()), key=len, reverse=True)
 _SHORT = re.compile(r"^(1[0-9]{1,2}|3[0-9]{3})$")  # 15, 17, 112, 119, 3939…
 
 
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+def _canonical_french(text: str) -> bool:
+    """'+33' and 9 digits that do not belong to an overseas department's own code."""
+    return len(text) == 12 and text[3] != "0" and "0" + text[3:6] not in _OVERSEAS
+
+
 class PhoneError(ValueError):
     """A number that cannot be a French (or international) phone number."""
 
 
 def normalize_phone(text: str) -> str:
     """'04 74 24 03 08', '04.74.24.03.08', '+33 (0)4 74…' → '+33474240308'; '' stays ''."""
+    if _E164.match(text) and (not text.startswith("+33") or _canonical_french(text)):
+        return text  # already in the stored form (every record the server sends): the fast path
     raw = text.strip()
     if not raw:
         return ""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from milpj_desktop.directory import indexing
 from milpj_desktop.directory.communes import fold
 from milpj_desktop.directory.models import (
     KIND_LABELS,
@@ -22,6 +23,7 @@ from milpj_desktop.directory.models import (
     DirectoryEntry,
 )
 from milpj_desktop.errors import KnownError
+from milpj_desktop.store.batch import json_param
 
 Origin = Literal["national", "local"]
 LOCAL_PREFIX = "local-"
@@ -83,79 +85,31 @@ def _values(entry: DirectoryEntry) -> tuple[Any, ...]:
 
 
 # -- national rows (the synchronisation's side) ---------------------------------------------
-_UPSERT_NATIONAL = (
-    f"INSERT INTO directory_national(national_id, {_COLUMNS}, updated_at, data) "
-    "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(national_id) DO UPDATE SET kind = excluded.kind, type = excluded.type, name = excluded.name, "
-    "sort_key = excluded.sort_key, keywords = excluded.keywords, address = excluded.address, "
-    "postcode = excluded.postcode, commune_insee = excluded.commune_insee, commune = excluded.commune, "
-    "departement = excluded.departement, latitude = excluded.latitude, longitude = excluded.longitude, "
-    "updated_at = excluded.updated_at, data = excluded.data"
-)
-
-
-def _national_row(entry: DirectoryEntry) -> tuple[Any, ...]:
+def national_row_json(entry: DirectoryEntry) -> str:
+    """One national row for indexing.write_national_rows: a JSON array of the lookup columns, the
+    record itself last (spliced in as JSON, not re-escaped as a string). Pure Python: a
+    synchronisation builds these on its prefetch thread, off the thread that writes the store."""
     if not entry.national_id:
         raise ValueError("une fiche nationale doit avoir un identifiant national")
-    return (entry.national_id, *_values(entry), entry.updated_at.isoformat(), entry.model_dump_json())
+    head = json_param((entry.national_id, *_values(entry), entry.updated_at.isoformat()))
+    return f"{head[:-1]},{entry.model_dump_json()}]"
 
 
 def upsert_national(conn: Any, entry: DirectoryEntry) -> None:
     """Insert or replace one national entry (keyed by national_id)."""
-    conn.execute(_UPSERT_NATIONAL, _national_row(entry))
+    indexing.write_national_rows(conn, [national_row_json(entry)])
 
 
-BULK_ROWS = 200  # from this many rows, the search indexes are written in one statement each
-_INDEX_TRIGGERS = ("directory_national_ai", "directory_national_au")
-_PLACE = "t.commune || ' ' || t.postcode || ' ' || t.address"
+BULK_ROWS = indexing.BULK_ROWS
 
 
 def upsert_national_many(conn: Any, entries: Iterable[DirectoryEntry]) -> int:
-    """Bulk form of upsert_national; returns how many were written.
+    """Bulk form of upsert_national (see indexing.py for how the search indexes follow); returns the count.
 
-    A large batch (a synchronisation page, an import) bypasses the per-row index triggers and
-    fills the full-text and geographic indexes with one INSERT … SELECT each: about 5× cheaper
-    than row by row. Trigger DDL is transactional, so the caller's transaction still makes the
-    whole batch — rows and indexes — appear at once or not at all.
+    The caller's transaction makes the whole batch — rows and indexes — appear at once or not at all.
     """
-    rows = [_national_row(e) for e in entries]
-    if len(rows) < BULK_ROWS:
-        conn.executemany(_UPSERT_NATIONAL, rows)
-        return len(rows)
-    conn.execute("SAVEPOINT bulk_national")  # also a transaction of its own if the caller has none
-    try:
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_national_id(national_id TEXT PRIMARY KEY)")
-        conn.execute("DELETE FROM temp.bulk_national_id")
-        conn.executemany("INSERT OR IGNORE INTO temp.bulk_national_id VALUES(?)", [(r[0],) for r in rows])
-        # CROSS JOIN keeps the (small) batch as the outer loop: the cost follows the batch, not the table.
-        source = "FROM temp.bulk_national_id b CROSS JOIN directory_national t ON t.national_id = b.national_id"
-        touched = f"SELECT t.rowid {source}"
-        conn.execute(f"DELETE FROM directory_national_fts WHERE rowid IN ({touched})")
-        conn.execute(f"DELETE FROM directory_national_geo WHERE id IN ({touched})")
-        triggers = [
-            conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()[0]
-            for name in _INDEX_TRIGGERS
-        ]
-        for name in _INDEX_TRIGGERS:
-            conn.execute(f"DROP TRIGGER {name}")
-        conn.executemany(_UPSERT_NATIONAL, rows)
-        for sql in triggers:
-            conn.execute(sql)
-        conn.execute(
-            f"INSERT INTO directory_national_fts(rowid, name, keywords, place) "
-            f"SELECT t.rowid, t.name, t.keywords, {_PLACE} {source}"
-        )
-        conn.execute(
-            "INSERT INTO directory_national_geo(id, min_lat, max_lat, min_lon, max_lon) "
-            f"SELECT t.rowid, t.latitude, t.latitude, t.longitude, t.longitude {source} "
-            "WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL"
-        )
-        conn.execute("DELETE FROM temp.bulk_national_id")
-    except BaseException:
-        conn.execute("ROLLBACK TO bulk_national")  # rows, indexes and triggers as they were
-        conn.execute("RELEASE bulk_national")
-        raise
-    conn.execute("RELEASE bulk_national")
+    rows = [national_row_json(e) for e in entries]
+    indexing.write_national_rows(conn, rows)
     return len(rows)
 
 

@@ -9,6 +9,7 @@ from milpj_desktop.errors import KnownError
 from milpj_desktop.settings import Settings, load_settings, save_settings
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from milpj_desktop.store.store import passphrase_matches
+from milpj_desktop.upkeep import check_store
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
 from ui.pages.base import Page
@@ -200,7 +201,7 @@ class ParametresPage(Page):
             else:
                 self.feedback.setText("Données intègres : chiffrement et structure vérifiés.")
 
-        self.app.runner.db(lambda ctx: ctx.store.verify()).success(done).run()
+        self.app.runner.db(lambda ctx: check_store(ctx.store)).success(done).run()
 
 
 def create_page(app: AppContext) -> Page:

@@ -213,13 +213,13 @@ def prepare(page: Page) -> Page:
     if page.header.collection == Collection.DIRECTORY:
         for change in page.changes:
             if change.record is not None:
-                page.rows[change.id] = directory.national_row_json(change.record)
+                page.rows[change.id] = directory.national_row(change.record)
     return page
 
 
 def _write(conn: Any, collection: Collection, page: Page, puts: list[tuple[Change[Any], bool]]) -> None:
     if collection == Collection.DIRECTORY:
-        rows = [page.rows.get(c.id) or directory.national_row_json(c.record) for c, _ in puts if c.record is not None]
+        rows = [page.rows[c.id] for c, _ in puts]  # built by prepare(), here or in a helper process
         indexing.write_national_rows(conn, rows)
         return
     records: list[tuple[Any, bool]] = [(c.record, is_new) for c, is_new in puts if c.record is not None]

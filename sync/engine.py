@@ -23,11 +23,12 @@ from milpj_desktop.directory import indexing
 from milpj_desktop.store import Store
 from milpj_desktop.worker import Cancelled
 from sync import assets, errors, outbox
-from sync.apply import Applied, adopt_local, apply_page, forget_departements, prepare
+from sync.apply import Applied, adopt_local, apply_page, forget_departements
+from sync.checking import HELPERS_FROM, Checked, PageChecker, default_helpers
 from sync.http import CursorExpired, HttpConfig, SyncHttp
 from sync.lock import SyncLock
-from sync.page import Page, parse_page
-from sync.protocol import COLLECTIONS, DEFAULT_LIMIT, LABELS, MAX_LIMIT, Collection, departements_param
+from sync.page import Page, read_page
+from sync.protocol import COLLECTIONS, DEFAULT_LIMIT, LABELS, MAX_LIMIT, Collection, PageHeader, departements_param
 from sync.state import (
     CATCH_UP_PREFIX,
     DIRECTORY_MAIN,
@@ -93,6 +94,9 @@ class SyncRequest:
     stall_timeout: float = 30.0
     max_attempts: int = 5
     backoff_base: float = 0.5
+    # helper processes that check a large directory load (None: from the number of cores; 0: none)
+    helpers: int | None = None
+    helpers_from: int = HELPERS_FROM
 
     def http_config(self) -> HttpConfig:
         return HttpConfig(
@@ -148,14 +152,14 @@ def apply_subscription(conn: Any, wanted: frozenset[str]) -> None:
 
 
 class _Prefetcher:
-    """Fetches and checks the pages of one stream one step ahead of the apply, on its own thread.
-
-    It stops at the first failure; every page before it is still handed over (and applied) first.
-    Network waits and pydantic checks then overlap with SQLCipher writes, which release the GIL.
+    """Fetches the pages of one stream ahead of the apply, on its own thread, and hands each to the
+    checks (here, or in helper processes for a large load): network waits and pydantic checks then
+    overlap with the SQLCipher writes. Pages come out in order; the first failure ends the stream,
+    and every page before it is still handed over (and applied) first.
     """
 
     def __init__(self, engine: SyncEngine, http: SyncHttp, stream: Stream, limit: int) -> None:
-        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1 + engine.helpers)
         self._stop = threading.Event()
         self._engine = engine
         self._http = http
@@ -174,28 +178,40 @@ class _Prefetcher:
         return False
 
     def _work(self) -> None:
-        cursor, since_seq, first = self._stream.cursor, self._stream.seq, True
+        stream, checker = self._stream, self._engine.checker
+        cursor, since_seq, first = stream.cursor, stream.seq, True
+        depts = stream.departements if stream.collection == Collection.DIRECTORY else None
         while not self._stop.is_set():
             try:
-                page = self._engine.fetch(self._http, self._stream, cursor, since_seq, first, self._limit)
+                header, rest = self._engine.fetch(self._http, stream, cursor, first, self._limit)
             except BaseException as exc:  # handed to the applying thread, which raises it
                 self._put(exc)
                 return
-            if not self._put(page):
+            if first and depts is not None and header.count + (header.remaining or 0) >= self._engine.helpers_from:
+                checker.start_helpers()  # a large load: records are checked on other cores
+            checked = checker.submit(
+                stream.collection, header, rest, since_seq=since_seq, limit=self._limit, departements=depts
+            )
+            if not self._put(checked) or checked.refused or not header.more:
                 return
-            if not page.header.more:
-                return
-            cursor, since_seq, first = page.header.next, page.header.upto, False
+            cursor, since_seq, first = header.next, header.upto, False
 
     def next(self) -> object:
-        """The next page, or the exception that ended the stream; cancel is honoured while waiting."""
+        """The next checked page, or the exception that ended the stream; cancel is honoured while waiting."""
         while True:
             self._http.check_cancelled()
             try:
-                return self._queue.get(timeout=0.1)
+                item = self._queue.get(timeout=0.1)
             except queue.Empty:
                 if not self._thread.is_alive() and self._queue.empty():
                     raise errors.ConnectionCut() from None
+                continue
+            if isinstance(item, Checked):
+                try:
+                    return item.result(self._http.check_cancelled)
+                except errors.BadPage as exc:
+                    return exc
+            return item
 
     def stop(self) -> None:
         self._stop.set()
@@ -233,6 +249,9 @@ class SyncEngine:
         self._counters = _Counters()
         self._refused = 0
         self.http: SyncHttp | None = None
+        self.helpers = default_helpers() if request.helpers is None else max(0, request.helpers)
+        self.helpers_from = request.helpers_from
+        self.checker = PageChecker(self.helpers)
 
     # -- the run -------------------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -255,6 +274,7 @@ class SyncEngine:
                 exc.run = run  # the command line prints the table too
                 raise
             finally:
+                self.checker.close()
                 self._finish_indexing()
                 http.close()
             failed = [r for r in run.collections.values() if r.status == "echec"]
@@ -384,22 +404,17 @@ class SyncEngine:
         if stream.is_catch_up:
             self.access.run(_in_transaction(lambda conn: self._merge(conn, stream)))
 
-    def fetch(self, http: SyncHttp, stream: Stream, cursor: str, since_seq: int, first: bool, limit: int) -> Page:
-        """GET one page and check it whole (retried per the policy)."""
+    def fetch(self, http: SyncHttp, stream: Stream, cursor: str, first: bool, limit: int) -> tuple[PageHeader, bytes]:
+        """GET one page and check its type, header and checksum (retried per the policy)."""
         params = {"since": cursor, "limit": str(limit)}
-        depts: frozenset[str] | None = None
         if stream.collection == Collection.DIRECTORY:
-            depts = stream.departements
-            params["departements"] = departements_param(depts)
+            params["departements"] = departements_param(stream.departements)
         if first:
             params["total"] = "1"
 
-        def once() -> Page:
+        def once() -> tuple[PageHeader, bytes]:
             content_type, body = http.get_page(f"/{stream.collection.value}/changes", params, what=stream.label)
-            page = parse_page(
-                stream.collection, content_type, body, since_seq=since_seq, limit=limit, departements=depts
-            )
-            return prepare(page)
+            return read_page(stream.collection, content_type, body)
 
         return http.retrying(once)
 

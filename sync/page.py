@@ -22,7 +22,7 @@ class Page:
     changes: list[Change[Any]]
     size: int
     # directory rows ready for the store, by id (sync.apply.prepare, on the prefetch thread)
-    rows: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 @cache
@@ -47,6 +47,12 @@ def parse_page(
     departements: frozenset[str] | None = None,
 ) -> Page:
     """Validate a whole page or raise: DamagedPage (retry) when altered in transit, BadPage otherwise."""
+    header, rest = read_page(collection, content_type, body)
+    return check_changes(collection, header, rest, since_seq=since_seq, limit=limit, departements=departements)
+
+
+def read_page(collection: Collection, content_type: str, body: bytes) -> tuple[PageHeader, bytes]:
+    """The cheap first half, done as the page arrives: type, header and checksum; returns (header, lines)."""
     what = LABELS[collection]
     if content_type.split(";")[0].strip().lower() != NDJSON:
         raise errors.BadPage(
@@ -63,6 +69,19 @@ def parse_page(
         raise errors.BadPage(what, f"en-tête illisible : {_first_error(exc)}") from None
     if page_checksum(rest) != header.checksum:
         raise errors.DamagedPage(what, "somme de contrôle différente")
+    return header, rest
+
+
+def check_changes(
+    collection: Collection,
+    header: PageHeader,
+    rest: bytes,
+    *,
+    since_seq: int,
+    limit: int,
+    departements: frozenset[str] | None = None,
+) -> Page:
+    """The costly second half (every record against its model): may run in a helper process."""
     try:
         return _parse_changes(collection, header, rest, since_seq=since_seq, limit=limit, departements=departements)
     except errors.BadPage as exc:

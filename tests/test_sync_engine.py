@@ -344,3 +344,45 @@ def test_proxy_setting_is_used(server: SyncServer, store: Store, monkeypatch: py
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(errors.ProxyFailure, match="proxy"):
         synchronise(store, request_for(server, proxy="http://127.0.0.1:9"))
+
+
+def test_a_large_load_is_checked_in_helper_processes(server: SyncServer, store: Store) -> None:
+    from sync.engine import DirectAccess, SyncEngine
+
+    request = request_for(server, DEPTS, page_limit=30, helpers=1, helpers_from=100)
+    engine = SyncEngine(DirectAccess(store), request, data_dir=paths.data_dir())
+    engine.checker.wait_for_helpers = True
+    run = engine.run()
+    assert run.status == "reussie" and run.collections["directory"].added == len(ENTRIES)
+    assert engine.checker.helped == -(-len(ENTRIES) // 30)  # every directory page, none of the others
+    assert all(converged(store, server, DEPTS).values())
+    assert check_store(store) == []
+    entry = ENTRIES[17]
+    stored = directory.get_national(store.conn, str(entry.national_id))
+    assert stored == entry  # the row built in the helper holds the record as the server sent it
+    assert entry.national_id in [h.id for h in text_search(store.conn, entry.name, limit=50)]
+
+
+def test_helpers_that_die_leave_the_checks_here(
+    server: SyncServer, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sync.engine import DirectAccess, SyncEngine
+
+    request = request_for(server, DEPTS, page_limit=30, helpers=1, helpers_from=100)
+    killed: list[int | None] = []
+
+    def kill_helpers(progress: Progress) -> None:
+        pool = engine.checker._pool
+        if progress.collection == "directory" and pool is not None and not killed:
+            for process in list(pool._processes.values()):  # as the system would, out of memory
+                process.kill()
+                killed.append(process.pid)
+
+    engine = SyncEngine(DirectAccess(store), request, data_dir=paths.data_dir(), on_progress=kill_helpers)
+    engine.checker.wait_for_helpers = True
+    with caplog.at_level(logging.WARNING, logger="sync.checking"):
+        run = engine.run()
+    assert killed and run.status == "reussie"
+    assert "vérification sur place" in caplog.text or "indisponibles" in caplog.text
+    assert all(converged(store, server, DEPTS).values())
+    assert check_store(store) == []

@@ -60,13 +60,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SyncServer]:
         yield running
 
 
-@pytest.mark.parametrize("kind", sorted(CASES))
-def test_fault_message_and_store_after_last_good_page(kind: str, server: SyncServer, store: Store) -> None:
+# the pages these faults break are refused by the record checks: also run them in a helper process
+CHECKED = ("doublon", "curseur-recule", "json-invalide", "schema-invalide")
+
+
+@pytest.mark.parametrize(("kind", "helpers"), [(kind, 0) for kind in sorted(CASES)] + [(kind, 1) for kind in CHECKED])
+def test_fault_message_and_store_after_last_good_page(
+    kind: str, helpers: int, server: SyncServer, store: Store
+) -> None:
     raised, words = CASES[kind]
-    request = request_for(server, DEPTS, page_limit=PAGE, stall_timeout=0.5, max_attempts=3)
+    request = request_for(
+        server, DEPTS, page_limit=PAGE, stall_timeout=0.5, max_attempts=3, helpers=helpers, helpers_from=1
+    )
     server.db.clear_faults()
     server.db.add_fault(kind, collection="directory", skip=GOOD_PAGES, times=-1, seconds=2)
     engine = SyncEngine(DirectAccess(store), request, data_dir=store.path.parent, sleep=lambda s: None)
+    engine.checker.wait_for_helpers = True
     try:
         if raised is None:
             run = engine.run()
@@ -84,6 +93,7 @@ def test_fault_message_and_store_after_last_good_page(kind: str, server: SyncSer
     finally:
         server.db.clear_faults()
     assert words in message
+    assert (engine.checker.helped > GOOD_PAGES) == bool(helpers)  # the refused page was checked there
     # exactly the good pages are in the store, with the cursor of the last one
     assert directory.counts(store.conn)["national"] == GOOD_PAGES * PAGE
     assert store.conn.execute("SELECT count(*) FROM sync_record WHERE collection = 'directory'").fetchone() == (

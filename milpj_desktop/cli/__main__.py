@@ -2,4 +2,5 @@
 
 from milpj_desktop.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # the synchronisation's helper processes import this module again
+    raise SystemExit(main())

@@ -23,7 +23,6 @@ from milpj_desktop.directory.models import (
     DirectoryEntry,
 )
 from milpj_desktop.errors import KnownError
-from milpj_desktop.store.batch import json_param
 
 Origin = Literal["national", "local"]
 LOCAL_PREFIX = "local-"
@@ -85,19 +84,17 @@ def _values(entry: DirectoryEntry) -> tuple[Any, ...]:
 
 
 # -- national rows (the synchronisation's side) ---------------------------------------------
-def national_row_json(entry: DirectoryEntry) -> str:
-    """One national row for indexing.write_national_rows: a JSON array of the lookup columns, the
-    record itself last (spliced in as JSON, not re-escaped as a string). Pure Python: a
-    synchronisation builds these on its prefetch thread, off the thread that writes the store."""
+def national_row(entry: DirectoryEntry) -> tuple[Any, ...]:
+    """One national row for indexing.write_national_rows: national_id, the lookup columns, the
+    record's JSON last. Pure Python: a large synchronisation builds these in its helper processes."""
     if not entry.national_id:
         raise ValueError("une fiche nationale doit avoir un identifiant national")
-    head = json_param((entry.national_id, *_values(entry), entry.updated_at.isoformat()))
-    return f"{head[:-1]},{entry.model_dump_json()}]"
+    return (entry.national_id, *_values(entry), entry.updated_at.isoformat(), entry.model_dump_json())
 
 
 def upsert_national(conn: Any, entry: DirectoryEntry) -> None:
     """Insert or replace one national entry (keyed by national_id)."""
-    indexing.write_national_rows(conn, [national_row_json(entry)])
+    indexing.write_national_rows(conn, [national_row(entry)])
 
 
 BULK_ROWS = indexing.BULK_ROWS
@@ -108,7 +105,7 @@ def upsert_national_many(conn: Any, entries: Iterable[DirectoryEntry]) -> int:
 
     The caller's transaction makes the whole batch — rows and indexes — appear at once or not at all.
     """
-    rows = [national_row_json(e) for e in entries]
+    rows = [national_row(e) for e in entries]
     indexing.write_national_rows(conn, rows)
     return len(rows)
 

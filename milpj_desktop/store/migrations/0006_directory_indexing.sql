@@ -2,10 +2,11 @@
 --   bulk     = 1 inside one large batch (a synchronisation page, an import): the per-row triggers
 --              stand aside and the batch fills the full-text and geographic indexes in one statement
 --              each. Set and cleared inside the batch's own savepoint: never seen committed.
---   deferred = 1 while the first load of an empty national directory runs: its secondary indexes
---              are dropped (their SQL is kept below) and nothing is indexed per page; the last page
---              of the pass — or the end of an interrupted run, or the next opening of the store —
---              builds everything once. A migration that changes these indexes must run after that.
+--   deferred = 1 while the first load of an empty national directory runs: its secondary B-tree
+--              indexes are dropped (their SQL is kept below), its R-tree waits, and every page is
+--              written in bulk with its full-text entries; the last page of the pass — or the end of
+--              an interrupted run, or the next opening of the store — builds them. A migration that
+--              changes these indexes must run after that.
 CREATE TABLE directory_index_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     bulk INTEGER NOT NULL DEFAULT 0 CHECK (bulk IN (0, 1)),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Vérifie le paquet construit (dist/milpj-desktop/, ou le dossier donné en argument) sans aucun Python
 # sur le PATH : --version, init dans un dossier temporaire, verifier, phrase erronée (erreur attendue),
-# fiche PDF sans écran si la commande « fiche » existe, démarrage de la fenêtre (hors écran).
+# fiche PDF sans écran si la commande « fiche » existe, synchronisation de 6 000 fiches depuis le
+# serveur de référence, démarrage de la fenêtre (hors écran).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SOURCE=$(cd "${1:-$ROOT/dist/milpj-desktop}" && pwd)
@@ -65,6 +66,35 @@ if run "$APP" --help | grep -qw "fiche"; then
     fi
 else
     echo "--   commande « fiche » absente de ce paquet : PDF non vérifié"
+fi
+
+# Synchronisation depuis le serveur de référence (lancé avec le Python du dépôt, s'il est là) : un
+# annuaire de 6 000 fiches fait démarrer les processus d'aide à la vérification, qui partent du même
+# exécutable ; la synchronisation doit réussir, le magasin rester intègre et aucun processus rester.
+SERVEUR_PY="$ROOT/.venv/bin/python"
+if [ -x "$SERVEUR_PY" ]; then
+    PORT=$("$SERVEUR_PY" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+    (cd "$ROOT" && exec "$SERVEUR_PY" -m sync.server.cli --base "$WORK/serveur.db" --demo --taille-annuaire 6000 \
+        --port "$PORT" >"$WORK/serveur.log" 2>&1) &
+    SERVEUR=$!
+    trap 'kill "$SERVEUR" 2>/dev/null; rm -rf "$WORK"' EXIT
+    for _ in $(seq 1 240); do
+        "$SERVEUR_PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/v1/sante', timeout=1)" \
+            2>/dev/null && break
+        sleep 0.5
+    done
+    DEPTS=$("$SERVEUR_PY" -c "print(','.join([f'{i:02d}' for i in range(1, 96) if i != 20] + ['2A', '2B', '971', '972', '973', '974', '976']))")
+    out=$(run MILPJ_PASSPHRASE="$PASS" MILPJ_JETON=jeton-demo-1000pj "$APP" synchroniser --serveur "http://127.0.0.1:$PORT" \
+        --departements "$DEPTS" --json 2>"$WORK/synchro.err") || fail "synchroniser a échoué : $(cat "$WORK/synchro.err")"
+    fiches=$("$SERVEUR_PY" -c "import json, sys; d = json.loads(sys.argv[1]); print(d['statut'], d['collections']['directory']['ajoutes'])" "$out")
+    [ "$fiches" = "reussie 6000" ] || fail "synchronisation inattendue : $fiches"
+    sleep 1
+    pgrep -f "$WORK/paquet" >/dev/null && fail "des processus du paquet restent après la synchronisation"
+    out=$(run MILPJ_PASSPHRASE="$PASS" "$APP" verifier) || fail "verifier après synchronisation a échoué : $out"
+    kill "$SERVEUR" 2>/dev/null || true
+    ok "synchronisation de 6 000 fiches (processus d'aide) puis verifier : $out"
+else
+    echo "--   pas de Python dans $ROOT/.venv : synchronisation non vérifiée"
 fi
 
 # La fenêtre démarre (plateforme offscreen) et attend la phrase secrète : vivante après 5 s.

@@ -92,3 +92,14 @@ def test_a_failing_batch_while_deferred_changes_nothing(store: Store) -> None:
         repository.upsert_national_many(conn, bad)
     assert repository.counts(store.conn)["national"] == 100
     assert indexing.is_deferred(store.conn)
+
+
+def test_a_search_index_out_of_step_is_reported(store: Store) -> None:
+    with store.transaction() as conn:
+        repository.upsert_national_many(conn, fictitious_entries(220, seed=3))
+    assert check_store(store) == []
+    first = store.conn.execute("SELECT min(rowid) FROM directory_national").fetchone()[0]
+    store.conn.execute("DELETE FROM directory_national_fts WHERE rowid = ?", (first,))
+    store.conn.execute("DELETE FROM directory_national_geo WHERE id = ?", (first,))
+    found = check_store(store)
+    assert len(found) == 2 and "recherche par mots" in found[0] and "par distance" in found[1]

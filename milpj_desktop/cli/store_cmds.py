@@ -67,7 +67,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         store.close()
     if problems:
         raise KnownError(f"Le magasin présente {len(problems)} anomalie(s) : {problems[0]}")
-    print("Magasin intègre : chiffrement et structure vérifiés, aucune anomalie.")
+    print("Magasin intègre : chiffrement, structure et index de l'annuaire vérifiés, aucune anomalie.")
     return 0
 
 

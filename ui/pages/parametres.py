@@ -199,7 +199,7 @@ class ParametresPage(Page):
                 QMessageBox.warning(self, "Intégrité", f"{len(problems)} anomalie(s) : {problems[0]}")
                 self.feedback.setText("Anomalies détectées.")
             else:
-                self.feedback.setText("Données intègres : chiffrement et structure vérifiés.")
+                self.feedback.setText("Données intègres : chiffrement, structure et index de l'annuaire vérifiés.")
 
         self.app.runner.db(lambda ctx: check_store(ctx.store)).success(done).run()
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -47,6 +49,19 @@ def _check(
 ) -> Page:
     page = check_changes(collection, header, rest, since_seq=since_seq, limit=limit, departements=departements)
     return prepare(page)
+
+
+def _follow_parent() -> None:
+    """In each helper: end with the process that started it, even if that one is killed (kill -9)."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="milpj-aide-parent", daemon=True).start()
 
 
 def _ready() -> bool:
@@ -150,7 +165,9 @@ class PageChecker:
         if self._pool is not None or self._broken:
             return
         try:
-            self._pool = cf.ProcessPoolExecutor(self._helpers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = cf.ProcessPoolExecutor(
+                self._helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent
+            )
             self._ready = self._pool.submit(_ready)  # pages are checked here until a helper answers
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("aides à la vérification non démarrées (%s)", exc)

@@ -22,6 +22,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 from sync import errors
@@ -39,16 +40,27 @@ def default_helpers() -> int:
     return max(1, min(2, (os.cpu_count() or 2) - 1))
 
 
-def _check(
-    collection: Collection,
-    header: PageHeader,
-    rest: bytes,
-    since_seq: int,
-    limit: int,
-    departements: frozenset[str] | None,
-) -> Page:
-    page = check_changes(collection, header, rest, since_seq=since_seq, limit=limit, departements=departements)
-    return prepare(page)
+@dataclass(frozen=True)
+class PageJob:
+    """What checking one page needs; picklable, it may travel to a helper process."""
+
+    collection: Collection
+    header: PageHeader
+    rest: bytes
+    since_seq: int
+    limit: int
+    departements: frozenset[str] | None
+
+    def run(self) -> Page:
+        page = check_changes(
+            self.collection,
+            self.header,
+            self.rest,
+            since_seq=self.since_seq,
+            limit=self.limit,
+            departements=self.departements,
+        )
+        return prepare(page)
 
 
 def _follow_parent() -> None:
@@ -69,18 +81,10 @@ def _ready() -> bool:
     return True
 
 
-def _check_in_helper(
-    collection: Collection,
-    header_json: str,
-    rest: bytes,
-    since_seq: int,
-    limit: int,
-    departements: frozenset[str] | None,
-) -> tuple[Any, ...]:
+def _check_in_helper(job: PageJob) -> tuple[Any, ...]:
     """Runs in the helper: the records stay here; what the store needs travels back as plain data."""
-    header = PageHeader.model_validate_json(header_json)
     try:
-        page = _check(collection, header, rest, since_seq, limit, departements)
+        page = job.run()
     except errors.BadPage as exc:
         return ("refused", exc.message, exc.refused)
     return ("ok", [(c.seq, c.op, c.id, c.version, c.dept) for c in page.changes], page.rows, page.size)
@@ -130,7 +134,7 @@ class Checked:
                 break
             except cf.TimeoutError:
                 continue
-            except (BrokenProcessPool, OSError, RuntimeError) as exc:
+            except Exception as exc:  # a helper that died or failed: the page is checked here instead
                 log.warning("aide à la vérification indisponible (%s) : vérification sur place", exc)
                 if self._on_broken:
                     self._on_broken()
@@ -173,35 +177,21 @@ class PageChecker:
             log.warning("aides à la vérification non démarrées (%s)", exc)
             self._broken = True
 
-    def submit(
-        self,
-        collection: Collection,
-        header: PageHeader,
-        rest: bytes,
-        *,
-        since_seq: int,
-        limit: int,
-        departements: frozenset[str] | None,
-    ) -> Checked:
-        def redo() -> Page:
-            return _check(collection, header, rest, since_seq, limit, departements)
-
+    def submit(self, job: PageJob) -> Checked:
         if self.wait_for_helpers and self._ready is not None:
             cf.wait([self._ready])
         if self.helping and self._pool is not None and self._ready is not None and self._ready.done():
             try:
-                future = self._pool.submit(
-                    _check_in_helper, collection, header.model_dump_json(), rest, since_seq, limit, departements
-                )
+                future = self._pool.submit(_check_in_helper, job)
                 self.helped += 1
-                return Checked(redo, future=future, header=header, on_broken=self._set_broken)
+                return Checked(job.run, future=future, header=job.header, on_broken=self._set_broken)
             except (BrokenProcessPool, RuntimeError) as exc:
                 log.warning("aides à la vérification indisponibles (%s)", exc)
                 self._set_broken()
         try:
-            return Checked(redo, page=redo())
+            return Checked(job.run, page=job.run())
         except errors.BadPage as exc:
-            return Checked(redo, error=exc)
+            return Checked(job.run, error=exc)
 
     def _set_broken(self) -> None:
         self._broken = True

@@ -24,7 +24,7 @@ from milpj_desktop.store import Store
 from milpj_desktop.worker import Cancelled
 from sync import assets, errors, outbox
 from sync.apply import Applied, adopt_local, apply_page, forget_departements
-from sync.checking import HELPERS_FROM, Checked, PageChecker, default_helpers
+from sync.checking import HELPERS_FROM, Checked, PageChecker, PageJob, default_helpers
 from sync.http import CursorExpired, HttpConfig, SyncHttp
 from sync.lock import SyncLock
 from sync.page import Page, read_page
@@ -189,9 +189,7 @@ class _Prefetcher:
                 return
             if first and depts is not None and header.count + (header.remaining or 0) >= self._engine.helpers_from:
                 checker.start_helpers()  # a large load: records are checked on other cores
-            checked = checker.submit(
-                stream.collection, header, rest, since_seq=since_seq, limit=self._limit, departements=depts
-            )
+            checked = checker.submit(PageJob(stream.collection, header, rest, since_seq, self._limit, depts))
             if not self._put(checked) or checked.refused or not header.more:
                 return
             cursor, since_seq, first = header.next, header.upto, False

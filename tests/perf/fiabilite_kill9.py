@@ -2,8 +2,8 @@
 
 The real client (`milpj-desktop synchroniser`, its own process) syncs from the real reference server
 on 127.0.0.1 and is killed with SIGKILL at a random moment of its run. After every kill the store is
-opened and checked: SQLCipher and SQLite integrity, and the professional's local entry and private
-notes, unchanged. Kills come in cycles: a cycle starts either from a store that never synced (the
+opened as the window opens it and checked: SQLCipher and SQLite integrity, the directory's indexes,
+the professional's local entry and private notes, unchanged, and no helper process left running. Kills come in cycles: a cycle starts either from a store that never synced (the
 first synchronisation is cut) or after the server published and deleted records (an incremental one
 is cut); each cycle ends with a synchronisation run to the end with --verifier, which must converge
 to the server's checksum of every collection.
@@ -63,16 +63,18 @@ s.close()
 
 
 def check_store(folder: Path) -> tuple[list[str], bool]:
-    """(integrity problems, local data intact) of the client's store."""
+    """(integrity problems, local data intact) of the client's store, opened as the window opens it
+    (an interrupted first load gets its indexes then): encryption, structure, directory indexes."""
     from milpj_desktop.errors import KnownError
-    from milpj_desktop.store import Store
+    from milpj_desktop.upkeep import check_store as problems_of
+    from milpj_desktop.upkeep import open_store
 
     try:
-        store = Store.open(folder / "milpj.db", _serveur.PASSPHRASE)
+        store = open_store(folder / "milpj.db", _serveur.PASSPHRASE)
     except KnownError as exc:
         return [f"ouverture impossible : {exc.message}"], False
     try:
-        problems = store.verify()
+        problems = problems_of(store)
         conn = store.conn
         names = [r[0] for r in conn.execute("SELECT name FROM directory_local")]
         notes = {r[0] for r in conn.execute("SELECT note FROM directory_note")}
@@ -80,6 +82,23 @@ def check_store(folder: Path) -> tuple[list[str], bool]:
         store.close()
     intact = names == [LOCAL_NAME] and {LOCAL_NOTE, NATIONAL_NOTE} <= notes
     return problems, intact
+
+
+def helpers_left(folder: Path, wait: float = 5.0) -> int:
+    """Processes still running with this client's data folder (its helper processes), after `wait` s."""
+    mark = f"MILPJ_DATA_DIR={folder}".encode()
+    deadline = time.monotonic() + wait
+    while True:
+        left = 0
+        for environ in Path("/proc").glob("[0-9]*/environ"):
+            try:
+                if mark in environ.read_bytes().split(b"\0"):
+                    left += 1
+            except OSError:
+                continue
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
 
 
 def _changes_on_server(server: _serveur.Server, entries: list[dict[str, Any]], rng: random.Random, round_: int) -> None:
@@ -122,13 +141,14 @@ def main() -> int:
         emit([Row(figure="kill -9 pendant la synchronisation", value=None, note="serveur de référence absent")])
         return 0
     kills = 20 if quick() else 100
-    size = 2000
+    size = 6000  # from 5 000, a first synchronisation checks its pages in helper processes
     rng = random.Random(20251123)
     integrity_failures = 0
     local_lost = 0
     cycles = 0
     not_converged = 0
     completed_early = 0
+    orphans = 0
     first_problem = ""
     with tempfile.TemporaryDirectory(prefix="banc-kill9-") as tmp:
         root = Path(tmp)
@@ -168,6 +188,7 @@ def main() -> int:
                             incremental_run = ran
                         break
                     done_kills += 1
+                    orphans += helpers_left(client)
                     problems, intact = check_store(client)
                     integrity_failures += bool(problems)
                     local_lost += not intact
@@ -201,6 +222,13 @@ def main() -> int:
             unit="pertes",
             goal="0",
             ok=local_lost == 0,
+        ),
+        Row(
+            figure=f"kill -9 × {kills} : processus d'aide encore en vie 5 s après",
+            value=orphans,
+            unit="processus",
+            goal="0",
+            ok=orphans == 0,
         ),
         Row(
             figure=f"kill -9 : cycles non convergés vers la somme de contrôle du serveur (sur {cycles})",

@@ -4,9 +4,9 @@ directory — in helper processes.
 Checking a directory record against its pydantic model costs ≈ 35 µs of Python, and building its
 row ≈ 15 µs: for a first load of 100 000 entries, five seconds of work that, in one process, takes
 turns with the network and the store writes under the GIL (each SQLite call then waits for the GIL
-to come back). In a helper process it runs on another core: on 2 cores the first synchronisation of
-100k went from ≈ 13 s to ≈ 7 s (tests/perf/bench_sync.py). Small streams — every later
-synchronisation — never start a helper.
+to come back). In a helper process it runs on another core: on 2 cores, the first synchronisation of
+100k took 12.2 s with the checks here and 8.9 s with one helper (tests/perf/bench_sync.py, same
+machine, same run of measures). Small streams — every later synchronisation — never start one.
 
 Helpers are started with "spawn" (no fork of a threaded process); if they cannot start or die, the
 page is checked here instead and the run goes on without them.

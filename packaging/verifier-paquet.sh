@@ -77,7 +77,7 @@ if [ -x "$SERVEUR_PY" ]; then
     (cd "$ROOT" && exec "$SERVEUR_PY" -m sync.server.cli --base "$WORK/serveur.db" --demo --taille-annuaire 6000 \
         --port "$PORT" >"$WORK/serveur.log" 2>&1) &
     SERVEUR=$!
-    trap 'kill "$SERVEUR" 2>/dev/null; rm -rf "$WORK"' EXIT
+    trap 'kill "$SERVEUR" 2>/dev/null || true; rm -rf "$WORK"' EXIT
     for _ in $(seq 1 240); do
         "$SERVEUR_PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/v1/sante', timeout=1)" \
             2>/dev/null && break

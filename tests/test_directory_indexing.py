@@ -103,3 +103,19 @@ def test_a_search_index_out_of_step_is_reported(store: Store) -> None:
     store.conn.execute("DELETE FROM directory_national_geo WHERE id = ?", (first,))
     found = check_store(store)
     assert len(found) == 2 and "recherche par mots" in found[0] and "par distance" in found[1]
+
+
+def test_statistics_follow_a_bulk_load_so_the_commune_index_drives(store: Store) -> None:
+    """Without statistics, « crèches de Besançon » walked every crèche in name order."""
+    with store.transaction() as conn:
+        repository.upsert_national_many(conn, fictitious_entries(3000, seed=2))
+    assert store.conn.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'directory_national'").fetchone()[0]
+    plan = " ".join(
+        str(row[3])
+        for row in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT national_id FROM directory_national t WHERE t.type IN ('creche') AND "
+            "(t.commune_insee = '25056' OR (t.commune_insee = '' AND t.postcode IN ('25000'))) "
+            "ORDER BY t.sort_key LIMIT 50"
+        )
+    )
+    assert "directory_national_commune" in plan and "directory_national_type" not in plan

@@ -86,6 +86,10 @@ def write_national_rows(conn: Any, rows: Sequence[Sequence[Any]]) -> None:
         conn.execute("RELEASE directory_bulk")
         raise
     conn.execute("RELEASE directory_bulk")
+    # Fresh statistics once a table has grown (or shrunk) tenfold, so that the planner keeps picking
+    # the selective index: without them « crèches de Tulle » walked every crèche in name order
+    # (10 ms) instead of the few entries of the commune (0.6 ms). About 1 ms when nothing is due.
+    conn.execute("PRAGMA optimize")
 
 
 def begin_deferred(conn: Any) -> bool:
@@ -114,6 +118,7 @@ def finish_deferred(conn: Any) -> bool:
     for (sql,) in conn.execute("SELECT sql FROM directory_deferred_index ORDER BY name").fetchall():
         conn.execute(sql)
     conn.execute("DELETE FROM directory_deferred_index")
+    conn.execute("ANALYZE directory_national")  # statistics for the new indexes (≈ 0.1 s at 100k)
     conn.execute("DELETE FROM directory_national_geo")
     conn.execute(_FILL_GEO)
     conn.execute("UPDATE directory_index_state SET deferred = 0 WHERE id = 1")

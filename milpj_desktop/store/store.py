@@ -188,6 +188,7 @@ class Store:
         with self._lock:
             if self.conn is not None:
                 with suppress(sq.DatabaseError):
+                    self.conn.execute("PRAGMA optimize")  # SQLite's advice: planner statistics kept fresh
                     self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self.conn.close()
                 self.conn = None

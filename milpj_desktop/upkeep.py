@@ -15,14 +15,26 @@ log = logging.getLogger(__name__)
 def open_store(path: Path, passphrase: str) -> Store:
     """Store.open, then index a first directory load that a killed synchronisation left unfinished."""
     store = Store.open(path, passphrase)
-    try:
-        if indexing.is_deferred(store.conn):
-            with store.transaction() as conn:
-                indexing.finish_deferred(conn)
-            log.info("annuaire indexé à l'ouverture (première synchronisation interrompue)")
-    except Exception:  # the store stays usable, only slower to search; the next opening tries again
-        log.warning("indexation de l'annuaire reportée", exc_info=True)
+    finish_pending(store)
     return store
+
+
+def finish_pending(store: Store) -> bool:
+    """Build the indexes an interrupted first load of the directory went without; True if it did.
+
+    A failure is logged, not raised: the store stays usable (slower to sort) and the next opening
+    or synchronisation tries again.
+    """
+    try:
+        if not indexing.is_deferred(store.conn):
+            return False
+        with store.transaction() as conn:
+            indexing.finish_deferred(conn)
+    except Exception:
+        log.warning("indexation de l'annuaire reportée", exc_info=True)
+        return False
+    log.info("annuaire indexé après une première synchronisation interrompue")
+    return True
 
 
 def check_store(store: Store) -> list[str]:

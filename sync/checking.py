@@ -95,19 +95,17 @@ class Checked:
 
     def __init__(
         self,
-        redo: Callable[[], Page],
+        job: PageJob,
         *,
         page: Page | None = None,
         error: errors.BadPage | None = None,
         future: cf.Future[tuple[Any, ...]] | None = None,
-        header: PageHeader | None = None,
         on_broken: Callable[[], None] | None = None,
     ) -> None:
-        self._redo = redo
+        self._job = job
         self._page = page
         self._error = error
         self._future = future
-        self._header = header
         self._on_broken = on_broken
 
     @property
@@ -126,7 +124,7 @@ class Checked:
 
     def _collect(self, wait: Callable[[], None]) -> None:
         future, self._future = self._future, None
-        assert future is not None and self._header is not None
+        assert future is not None
         while True:
             wait()
             try:
@@ -138,16 +136,16 @@ class Checked:
                 log.warning("aide à la vérification indisponible (%s) : vérification sur place", exc)
                 if self._on_broken:
                     self._on_broken()
-                self._page = self._redo()
+                self._page = self._job.run()
                 return
         if outcome[0] == "refused":
             self._error = errors.rebuilt(errors.BadPage, outcome[1])
             self._error.refused = int(outcome[2])
             return
         _, changes, rows, size = outcome
-        model = change_model(self._header.collection)
+        model = change_model(self._job.collection)
         built = [model.model_construct(seq=s, op=o, id=i, version=v, dept=d, record=None) for s, o, i, v, d in changes]
-        self._page = Page(header=self._header, changes=built, size=int(size), rows=rows)
+        self._page = Page(header=self._job.header, changes=built, size=int(size), rows=rows)
 
 
 class PageChecker:
@@ -184,14 +182,14 @@ class PageChecker:
             try:
                 future = self._pool.submit(_check_in_helper, job)
                 self.helped += 1
-                return Checked(job.run, future=future, header=job.header, on_broken=self._set_broken)
+                return Checked(job, future=future, on_broken=self._set_broken)
             except (BrokenProcessPool, RuntimeError) as exc:
                 log.warning("aides à la vérification indisponibles (%s)", exc)
                 self._set_broken()
         try:
-            return Checked(job.run, page=job.run())
+            return Checked(job, page=job.run())
         except errors.BadPage as exc:
-            return Checked(job.run, error=exc)
+            return Checked(job, error=exc)
 
     def _set_broken(self) -> None:
         self._broken = True

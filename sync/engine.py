@@ -21,6 +21,7 @@ import requests
 
 from milpj_desktop.directory import indexing
 from milpj_desktop.store import Store
+from milpj_desktop.upkeep import finish_pending
 from milpj_desktop.worker import Cancelled
 from sync import assets, errors, outbox
 from sync.apply import Applied, adopt_local, apply_page, forget_departements
@@ -273,7 +274,7 @@ class SyncEngine:
                 raise
             finally:
                 self.checker.close()
-                self._finish_indexing()
+                self.access.run(finish_pending)  # a load cut short: index what came, the store stays usable
                 http.close()
             failed = [r for r in run.collections.values() if r.status == "echec"]
             if failed:
@@ -472,21 +473,6 @@ class SyncEngine:
             return
         label = "Annuaire : préparation de la recherche (index)…"
         self.on_progress(Progress("changements", Collection.DIRECTORY.value, label, 0, None, http.stats.bytes))
-
-    def _finish_indexing(self) -> None:
-        """A first load of the directory stopped before its end: index what came, the store stays usable."""
-
-        def finish(store: Store) -> bool:
-            if not indexing.is_deferred(store.conn):
-                return False
-            with store.transaction() as conn:
-                return indexing.finish_deferred(conn)
-
-        try:
-            if self.access.run(finish):
-                log.info("annuaire indexé après une première synchronisation interrompue")
-        except Exception:  # the store stays usable; the next opening of the store tries again
-            log.warning("indexation de l'annuaire reportée à la prochaine ouverture", exc_info=True)
 
     # -- assets ----------------------------------------------------------------------------------
     def _fetch_assets(self, http: SyncHttp) -> None:

@@ -149,7 +149,9 @@ def test_cancel_from_the_window_keeps_what_arrived(qtbot: QtBot, page: Synchroni
 def test_automatic_sync_at_unlock_and_when_the_connection_returns(
     qtbot: QtBot, page: SynchronisationPage, server: SyncServer
 ) -> None:
-    settings = page.app.settings.model_copy(update={"server_url": server.url, "device_token": TOKEN})
+    settings = page.app.settings.model_copy(
+        update={"server_url": server.url, "device_token": TOKEN, "departements": [ENTRIES[0].departement]}
+    )
     page.app.set_settings(settings)
     page.controller.on_locked()  # a new unlock starts
     with qtbot.waitSignal(page.controller.started, timeout=10000) as started:
@@ -162,3 +164,6 @@ def test_automatic_sync_at_unlock_and_when_the_connection_returns(
         page.controller.on_reachability(QNetworkInformation.Reachability.Online)
     assert started.args == ["connexion retrouvée"]
     qtbot.waitUntil(lambda: not page.controller.running, timeout=60000)
+    assert page.status.text() == "Synchronisation réussie."
+    renamed = on_store(page, lambda ctx: directory.get_national(ctx.store.conn, str(ENTRIES[0].national_id)))
+    assert renamed is not None and renamed.name == "Renommée hors ligne"  # what changed while offline came

@@ -147,3 +147,12 @@ def test_national_dataset_slice_mixes_real_town_halls() -> None:
     assert 600 < len(halls) < 800
     assert all(e.national_id and e.national_id.startswith("mairie-") for e in halls)
     assert len({e.national_id for e in slice_}) == 2000
+
+
+def test_a_commune_chosen_in_a_list_reads_back_as_that_commune() -> None:
+    """The lists show « Saint-Denis (93200) »: that text must give Saint-Denis of Seine-Saint-Denis,
+    not the most populous Saint-Denis (La Réunion)."""
+    assert communes.resolve("Saint-Denis (93200)").insee == "93066"  # type: ignore[union-attr]
+    every = communes.gazetteer().by_insee.values()
+    wrong = [c.label for c in every if c.postcode and communes.resolve(c.label) != c]
+    assert wrong == []

@@ -166,7 +166,6 @@ class EntryDialog(QDialog):
     def build(self) -> DirectoryEntry:
         """The entry the form describes; ValueError with a French reason otherwise."""
         place_text = self.commune.text().strip()
-        place_text = place_text.split(" (")[0] if place_text.endswith(")") and "(" in place_text else place_text
         place = communes.resolve(place_text) if place_text else None
         if place is None:
             raise ValueError("Commune introuvable : choisissez-la dans la liste proposée (nom ou code postal).")

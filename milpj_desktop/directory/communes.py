@@ -62,6 +62,7 @@ def fold(text: str) -> str:
 
 
 _ARTICLE = re.compile(r"^(le|la|les|l) ")
+_LABELLED = re.compile(r"^(.*\S)\s*\((\d{5})\)$")
 _DEPT_SUFFIX = re.compile(r"^(.*?)\s*\(?\b(\d{2,3}|2[ab])\)?$")
 
 
@@ -115,7 +116,8 @@ class Gazetteer:
         return self.by_insee.get(insee.upper())
 
     def resolve(self, text: str) -> Commune | None:
-        """'25000', '25056', 'Besançon', 'besancon', 'Saint-Denis (974)', '25000 Besançon' → a commune.
+        """'25000', '25056', 'Besançon', 'besancon', 'Saint-Denis (974)', 'Saint-Denis (93200)',
+        '25000 Besançon' → a commune.
 
         A postcode or name shared by several communes gives the most populous one.
         """
@@ -133,6 +135,12 @@ class Gazetteer:
             if candidates:
                 return candidates[0]
             return self.by_insee.get(number)
+        labelled = _LABELLED.match(raw)  # 'Saint-Denis (93200)': the form lists show (Commune.label)
+        if labelled:
+            name = fold(labelled.group(1))
+            for commune in self.by_postcode.get(labelled.group(2), []):
+                if fold(commune.name) == name:
+                    return commune
         folded = fold(raw)
         found = self.by_name.get(folded)
         if found:

@@ -286,8 +286,7 @@ class AnnuairePage(Page):
             chosen["types"] = [type_id]
         place_text = self.commune_field.text().strip()
         if place_text:
-            name = place_text.rsplit(" (", 1)[0] if place_text.endswith(")") else place_text
-            place = communes.resolve(name)
+            place = communes.resolve(place_text)
             if place is None:
                 return f"Commune ou code postal « {place_text} » introuvable."
             if self.radius.value() == 0 or place.lat is None:

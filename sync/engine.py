@@ -350,9 +350,7 @@ class SyncEngine:
             result.failed = unsent
             result.status = "reussie" if not unsent else "echec"
             if unsent:
-                result.message = (
-                    f"{unsent} correction(s) non envoyée(s), elles restent dans la boîte d'envoi : {reason}"
-                )
+                result.message = f"{unsent} correction(s) non envoyée(s), toujours dans la boîte d'envoi : {reason}"
 
     # -- one stream ----------------------------------------------------------------------------
     def _sync_stream(self, http: SyncHttp, run: RunResult, stream: Stream) -> None:

@@ -117,7 +117,7 @@ class TlsFailure(SyncError):
         super().__init__(
             "Le certificat du serveur n'a pas pu être vérifié : la connexion a été refusée par sécurité. "
             "Si votre structure utilise son propre certificat, indiquez le fichier de l'autorité "
-            f"(Paramètres, « certificats d'autorité »). Détail : {detail}"
+            f"(page Synchronisation, « Certificats d'autorité »). Détail : {detail}"
         )
 
 
@@ -126,7 +126,7 @@ class ProxyFailure(SyncError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Le proxy réglé ne répond pas ou refuse la connexion : vérifiez son adresse dans les réglages."
+            "Le proxy réglé ne répond pas ou refuse la connexion : vérifiez son adresse sur la page Synchronisation."
         )
 
 
@@ -176,7 +176,7 @@ class Refused(SyncError):
     """400, 409, 412 and other client errors: not retried."""
 
     def __init__(self, status: int, detail: str) -> None:
-        extra = f" : {detail}" if detail else ""
+        extra = f" : {detail.rstrip('.')}" if detail else ""
         super().__init__(f"Le serveur national a refusé la demande (code {status}){extra}.")
 
 

@@ -24,7 +24,7 @@ from ui.qt import QApplication, Qt
 from ui.status import last_sync_text
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
-ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiches"
+ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiche(s)"
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_settings_are_saved_encrypted(qtbot: QtBot, window: MainWindow) -> None:
 def test_accueil_search_and_tasks_lead_to_the_pages(qtbot: QtBot, window: MainWindow) -> None:
     _first_run(qtbot, window)
     accueil = _accueil(window)
-    qtbot.waitUntil(lambda: "Annuaire : <b>0</b> fiches nationales" in accueil.body.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Annuaire : <b>0</b> fiche(s) nationale(s)" in accueil.body.text(), timeout=10000)
     qtbot.mouseClick(accueil.task_buttons["page-annuaire"], Qt.MouseButton.LeftButton)
     assert window.current_page() is window.page("page-annuaire")
     window.nav.setCurrentRow(0)

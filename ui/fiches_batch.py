@@ -138,7 +138,9 @@ class BatchDialog(QDialog):
         self.progress_bar.setRange(0, 0)
         job = HandoutJob(self.app, self.request(), pdf=target)
         job.on_progress = self._progress
-        job.on_done = lambda pages: self._finished(f"Terminé : {pages} pages écrites dans {target}.")
+        job.on_done = lambda pages: self._finished(
+            f"Terminé : {pages} page{'s' if pages > 1 else ''} écrite{'s' if pages > 1 else ''} dans {target}."
+        )
         job.on_failed = lambda message: self._finished(message, failed=True)
         job.on_cancelled = lambda: self._finished("Lot annulé : aucun fichier n'a été écrit.", failed=True)
         self.job = job.start()

@@ -43,13 +43,13 @@ def register(sub: Any) -> None:
 
 
 def parse_pairs(pairs: list[str]) -> dict[str, str]:
-    """« cle=valeur » options → a dict; a malformed or repeated one is refused by name."""
+    """« clé=valeur » options → a dict; a malformed or repeated one is refused by name."""
     values: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise HandoutParamError(pair, f"Paramètre mal écrit « {pair} » : la forme cle=valeur est attendue.")
+            raise HandoutParamError(pair, f"Paramètre mal écrit « {pair} » : la forme clé=valeur est attendue.")
         if key in values:
             raise HandoutParamError(key, f"Paramètre « {key} » donné deux fois.")
         values[key] = value.strip()

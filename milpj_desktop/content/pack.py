@@ -78,15 +78,15 @@ def load_pack(folder: Path) -> ContentPack:
 def check_references(pack: ContentPack) -> None:
     """Every id is unique and every reference points at something in the pack."""
     for label, ids in (
-        ("étape", [s.id for s in pack.stages]),
-        ("thématique", [t.id for t in pack.themes]),
-        ("article", [a.id for a in pack.articles]),
-        ("événement", [e.id for e in pack.events]),
+        ("d'étape", [s.id for s in pack.stages]),
+        ("de thématique", [t.id for t in pack.themes]),
+        ("d'article", [a.id for a in pack.articles]),
+        ("d'événement", [e.id for e in pack.events]),
     ):
         seen: set[str] = set()
         for item_id in ids:
             if item_id in seen:
-                raise ContentPackError(f"Identifiant d'{label} en double : {item_id}")
+                raise ContentPackError(f"Identifiant {label} en double : {item_id}")
             seen.add(item_id)
     stage_ids = {s.id for s in pack.stages}
     theme_ids = {t.id for t in pack.themes}

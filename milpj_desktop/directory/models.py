@@ -34,7 +34,7 @@ TYPE_LABELS: dict[str, str] = {
     "sage-femme": "Sage-femme",
     "pediatre": "Pédiatre",
     "medecin-generaliste": "Médecin généraliste",
-    "puericultrice": "Infirmier·e puéricultrice",
+    "puericultrice": "Infirmier·e puériculteur·rice",
     "lactation": "Consultant·e en lactation",
     "psy-perinatale": "Psychologie périnatale / CMP",
     "bibliotheque": "Bibliothèque-médiathèque",

@@ -76,7 +76,7 @@ FAULT_KINDS: dict[str, str] = {
     "401": "jeton refusé (401)",
     "404": "adresse inconnue (404)",
     "429": "trop de requêtes (429) avec Retry-After",
-    "lenteur": "connexion figée : l'en-tête arrive, puis plus rien pendant `seconds`",
+    "lenteur": "connexion figée : l'en-tête arrive, puis plus rien pendant --secondes",
     "coupure": "connexion coupée au milieu du corps",
     "gzip-tronque": "corps gzip tronqué",
     "json-invalide": "une ligne qui n'est pas du JSON (somme de contrôle juste)",

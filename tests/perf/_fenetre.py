@@ -59,7 +59,7 @@ def _poll(
             timer.stop()
             then()
         elif time.perf_counter() > deadline:
-            print(f"ECHEC délai dépassé {state()}", flush=True)
+            print(f"ÉCHEC délai dépassé {state()}", flush=True)
             os._exit(3)
 
     timer.timeout.connect(tick)

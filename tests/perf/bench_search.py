@@ -206,7 +206,7 @@ def main() -> int:
     print(
         f"recherche à la frappe ({len(texts)} frappes × {args.passes}) : chiffré p50 {enc[0]:.2f} ms p95 {enc[1]:.2f} ms"
         f" | clair p50 {plain[0]:.2f} ms p95 {plain[1]:.2f} ms | ratio p50 {ratio50:.2f} p95 {ratio95:.2f}"
-        f" (objectif p95 ≤ 15 ms, ratio ≤ 1.15 : {verdict})"
+        f" (objectif p95 ≤ 15 ms, rapport ≤ 1,15 : {verdict})"
     )
     emit(
         [

@@ -104,7 +104,7 @@ def _child(args: list[str], env: dict[str, str]) -> tuple[float, dict[str, objec
         if line.startswith("PRET "):
             ready_ms = (time.perf_counter() - start) * 1000.0
             info = json.loads(line[5:])
-        elif line.startswith("ECHEC"):
+        elif line.startswith("ÉCHEC"):
             info = {"echec": line.strip()}
     proc.wait(timeout=120)
     if proc.returncode != 0 and "echec" not in info:

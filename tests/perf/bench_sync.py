@@ -247,7 +247,7 @@ def resumed_share(size: int) -> Row:
     share = again / at_cut if at_cut else 1.0
     _log(f"coupure à 50 % : {at_cut} octets avant, {resumed} après, {whole} d'un trait → {again} octets en double")
     return Row(
-        f"reprise après une coupure à 50 % ({size // 1000}k) : part re-téléchargée",
+        f"reprise après une coupure à 50 % ({size // 1000}k) : part retéléchargée",
         round(share * 100, 1),
         "%",
         "≤ 10 % de ce qui était reçu",

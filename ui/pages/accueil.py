@@ -59,7 +59,7 @@ def summary_html(summary: Summary) -> str:
     if summary.structure:
         lines.append(f"Structure : <b>{html.escape(summary.structure)}</b>")
     lines.append(
-        f"Contenus hors ligne : <b>{_n(summary.articles)}</b> fiches et <b>{_n(summary.events)}</b> "
+        f"Contenus hors ligne : <b>{_n(summary.articles)}</b> fiche(s) et <b>{_n(summary.events)}</b> "
         f"rendez-vous du calendrier (version {html.escape(summary.pack_version)})."
     )
     if summary.new_articles or summary.updated_articles:
@@ -68,8 +68,8 @@ def summary_html(summary: Summary) -> str:
             f"<b>{_n(summary.updated_articles)}</b> mise(s) à jour."
         )
     lines.append(
-        f"Annuaire : <b>{_n(summary.national_entries)}</b> fiches nationales et "
-        f"<b>{_n(summary.local_entries)}</b> fiches ajoutées par vous."
+        f"Annuaire : <b>{_n(summary.national_entries)}</b> fiche(s) nationale(s) et "
+        f"<b>{_n(summary.local_entries)}</b> fiche(s) ajoutée(s) par vous."
     )
     if summary.favourites:
         lines.append(f"Favoris : <b>{_n(summary.favourites)}</b> fiche(s).")

@@ -8,6 +8,7 @@ the latest keystroke is shown. The reading view is HTML built from escaped text
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -323,8 +324,9 @@ class ContenusPage(Page):
                 return
             self._set_rows([ListRow.from_summary(r) for r in rows], show_kind=False)
             count = len(rows)
-            what = "fiche favorite" if favourites else "fiche"
-            self.count_label.setText(f"{count} {what}{'s' if count > 1 else ''}" if count else "Aucune fiche.")
+            s = "s" if count > 1 else ""
+            what = f"fiche{s} favorite{s}" if favourites else f"fiche{s}"
+            self.count_label.setText(f"{count} {what}" if count else "Aucune fiche.")
 
         self.app.runner.db(task).success(show).run()
 
@@ -538,7 +540,9 @@ class ContenusPage(Page):
             return
         stage = next((s for s in self.stages if s.id == stage_id), None)
         self.situation_label.setText(
-            f"Étape : <b>{stage.name}</b> ({position})" if stage else f"Hors des 1000 premiers jours ({position})."
+            f"Étape : <b>{html.escape(stage.name)}</b> ({position})"
+            if stage
+            else f"Hors des 1000 premiers jours ({position})."
         )
         self.situation_label.show()
         self._filling = True

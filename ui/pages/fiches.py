@@ -91,7 +91,9 @@ class FichesPage(Page):
         options = QHBoxLayout()
         self.large_print = QCheckBox("Gros caractères")
         self.large_print.setObjectName("fiches-gros-caracteres")
-        self.large_print.setToolTip("Texte de 15 points et plus d'espace, pour une vue basse ou peu de lecture")
+        self.large_print.setToolTip(
+            "Texte de 15 points et plus d'espace, pour les personnes malvoyantes ou peu à l'aise avec la lecture"
+        )
         self.copies = QSpinBox()
         self.copies.setRange(1, 99)
         self.copies.setPrefix("Exemplaires : ")

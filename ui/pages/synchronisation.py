@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from ui.qt import (
 from ui.sync_controller import SyncController, is_configured
 
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")
+OUTCOMES = {"echec": "en échec"}  # « Synchronisation en échec. »
 STATUS_LABELS = {
     "reussie": "réussie",
     "partielle": "partielle",
@@ -192,9 +194,9 @@ class SynchronisationPage(Page):
             self.summary.setText("Jamais synchronisé.")
             return
         status = STATUS_LABELS.get(run.status, run.status)
-        text = f"{_when(run.finished_at or run.started_at)} — {status} ({run.server})"
+        text = html.escape(f"{_when(run.finished_at or run.started_at)} — {status} ({run.server})")
         if run.message:
-            text += f"<br>{run.message}"
+            text += f"<br>{html.escape(run.message)}"
         self.summary.setText(text)
         for result in run.collections.values():
             item = QTreeWidgetItem(
@@ -285,8 +287,9 @@ class SynchronisationPage(Page):
         if run is None:
             self.status.setText("Synchronisation annulée : les pages déjà reçues sont conservées.")
         else:
-            self.status.setText(f"Synchronisation {STATUS_LABELS.get(run.status, run.status)}.")
-            self.app.show_status(f"Synchronisation {STATUS_LABELS.get(run.status, run.status)}.")
+            text = f"Synchronisation {OUTCOMES.get(run.status, STATUS_LABELS.get(run.status, run.status))}."
+            self.status.setText(text)
+            self.app.show_status(text)
 
     def _failed(self, message: str) -> None:
         self._ended()

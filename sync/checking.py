@@ -82,12 +82,10 @@ def _ready() -> bool:
 
 
 def _check_in_helper(job: PageJob) -> tuple[Any, ...]:
-    """Runs in the helper: the records stay here; what the store needs travels back as plain data."""
-    try:
-        page = job.run()
-    except errors.BadPage as exc:
-        return ("refused", exc.message, exc.refused)
-    return ("ok", [(c.seq, c.op, c.id, c.version, c.dept) for c in page.changes], page.rows, page.size)
+    """Runs in the helper: the records stay here; what the store needs travels back as plain data
+    (a refused page raises its BadPage, which crosses back whole)."""
+    page = job.run()
+    return ([(c.seq, c.op, c.id, c.version, c.dept) for c in page.changes], page.rows, page.size)
 
 
 class Checked:
@@ -132,17 +130,16 @@ class Checked:
                 break
             except cf.TimeoutError:
                 continue
+            except errors.BadPage as exc:
+                self._error = exc
+                return
             except Exception as exc:  # a helper that died or failed: the page is checked here instead
                 log.warning("aide à la vérification indisponible (%s) : vérification sur place", exc)
                 if self._on_broken:
                     self._on_broken()
                 self._page = self._job.run()
                 return
-        if outcome[0] == "refused":
-            self._error = errors.rebuilt(errors.BadPage, outcome[1])
-            self._error.refused = int(outcome[2])
-            return
-        _, changes, rows, size = outcome
+        changes, rows, size = outcome
         model = change_model(self._job.collection)
         built = [model.model_construct(seq=s, op=o, id=i, version=v, dept=d, record=None) for s, o, i, v, d in changes]
         self._page = Page(header=self._job.header, changes=built, size=int(size), rows=rows)

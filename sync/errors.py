@@ -7,18 +7,7 @@ the server built wrong).
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from milpj_desktop.errors import KnownError
-
-E = TypeVar("E", bound=KnownError)
-
-
-def rebuilt(kind: type[E], message: str) -> E:
-    """The same error from its message alone (it came back from a helper process)."""
-    error = kind.__new__(kind)
-    KnownError.__init__(error, message)
-    return error
 
 
 class SyncError(KnownError):

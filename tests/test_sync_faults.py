@@ -129,3 +129,14 @@ def test_cursor_stays_after_a_refused_page(server: SyncServer, store: Store, tmp
     assert run.collections["directory"].status == "reussie"
     assert directory.counts(store.conn)["national"] == len(ENTRIES)
     assert store.conn.execute("SELECT count(*) FROM article").fetchone() == (0,)
+
+
+def test_a_refused_page_crosses_processes_whole() -> None:
+    """Known errors are pickled by message and state: a helper's BadPage comes back as itself."""
+    import pickle
+
+    refused = errors.BadPage("annuaire", "ligne 3 : champ « type » invalide")
+    refused.refused = 25
+    back = pickle.loads(pickle.dumps(refused))
+    assert type(back) is errors.BadPage
+    assert (back.message, back.refused, str(back)) == (refused.message, 25, refused.message)

@@ -223,7 +223,7 @@ def test_outbox_is_idempotent_and_never_loses_a_correction(server: SyncServer, s
     failed = synchronise(store, request)  # the contents still synchronise; the corrections wait
     assert failed.status == "partielle"
     assert failed.collections["corrections"].failed == 2
-    assert "restent dans la boîte d'envoi" in failed.collections["corrections"].message
+    assert "toujours dans la boîte d'envoi" in failed.collections["corrections"].message
     assert "(code 500)" in failed.message
     state = outbox_state(store.conn)
     assert state.pending == 2 and "500" in state.last_error

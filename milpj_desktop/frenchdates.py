@@ -31,8 +31,3 @@ def long_date(day: dt.date, *, weekday: bool = False) -> str:
 def short_date(day: dt.date) -> str:
     """« 01/03/2028 »: the form people write by hand."""
     return day.strftime("%d/%m/%Y")
-
-
-def month_year(day: dt.date) -> str:
-    """« mars 2028 » (a heading for one month of the calendar)."""
-    return f"{MONTHS[day.month - 1]} {day.year}"

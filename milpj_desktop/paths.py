@@ -11,7 +11,6 @@ import platformdirs
 from milpj_desktop import APP_NAME
 
 STORE_FILE = "milpj.db"
-KEYFILE = "milpj.cle.json"
 
 
 def data_dir() -> Path:

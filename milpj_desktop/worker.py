@@ -50,10 +50,6 @@ class StoreWorker:
         self._store: Store | None = None
         self._thread.start()
 
-    @property
-    def is_open(self) -> bool:
-        return self._store is not None
-
     def _run(self) -> None:
         while True:
             item = self._queue.get()

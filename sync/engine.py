@@ -324,11 +324,8 @@ class SyncEngine:
                 self.access.run(_in_transaction(partial(save_collection_result, run_id=run.run_id, result=result)))
                 log.warning("collection %s refusée : %s", stream.collection.value, exc.message)
                 continue
-            if stream.collection == Collection.ASSETS and result.status != "echec":
+            if stream.collection == Collection.ASSETS:
                 self._fetch_assets(http)
-        for result in run.collections.values():
-            if result.status == "en-cours":
-                result.status = "reussie"
 
     def _prepare(self, conn: Any, wanted: frozenset[str]) -> list[Stream]:
         """Create missing streams, follow the subscription (purge removed départements, add new ones)."""

@@ -31,7 +31,6 @@ from sync.protocol import API_PREFIX, CURSOR_EXPIRED, MAX_PAGE_BYTES
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CHUNK = 64 << 10
-NO_RETRY = frozenset({400, 401, 403, 404, 409, 412})
 
 
 class CursorExpired(Exception):
@@ -58,7 +57,6 @@ class HttpConfig:
 class HttpStats:
     requests: int = 0
     bytes: int = 0
-    retries: int = 0
     waits: list[float] = field(default_factory=list)
 
 
@@ -193,7 +191,6 @@ class SyncHttp:
                 if isinstance(asked, float) and asked > self.config.max_retry_after:
                     raise
                 delay = self.backoff(attempt - 1, exc)
-                self.stats.retries += 1
                 log.info("nouvel essai dans %.2f s après : %s", delay, type(exc).__name__)
                 self.wait(delay)
 

@@ -8,7 +8,6 @@ before any of it is parsed, and a server can serve pre-built pages from a cache 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -56,7 +55,6 @@ LABELS: dict[str, str] = {
     "corrections": "corrections envoyées",
 }
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Departement = Annotated[str, StringConstraints(pattern=r"^(\d{2}|2[AB]|97\d|98\d)$")]
@@ -182,10 +180,6 @@ def state_checksum(rows: Iterable[tuple[str, int]]) -> str:
     for item_id, version in sorted(rows):
         digest.update(f"{item_id}\t{version}\n".encode())
     return digest.hexdigest()
-
-
-def is_sha256(value: str) -> bool:
-    return bool(_SHA256.match(value))
 
 
 def departements_param(departements: Iterable[str]) -> str:

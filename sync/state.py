@@ -251,8 +251,3 @@ def last_run(conn: Any) -> RunResult | None:
             message=str(r[7]),
         )
     return run
-
-
-def last_success_at(conn: Any) -> str | None:
-    row = conn.execute("SELECT max(finished_at) FROM sync_run WHERE status = 'reussie'").fetchone()
-    return str(row[0]) if row and row[0] else None

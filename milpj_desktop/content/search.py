@@ -172,16 +172,6 @@ def unindex_article(conn: Any, rowid: int) -> None:
     conn.execute("DELETE FROM article_fts WHERE rowid = ?", (rowid,))
 
 
-def rebuild_index(conn: Any) -> int:
-    """Rebuild the whole article index from the article table (repair, tests); returns the count."""
-    conn.execute("DELETE FROM article_fts")
-    count = 0
-    for rowid, data in conn.execute("SELECT rowid, data FROM article").fetchall():
-        index_article(conn, rowid, Article.model_validate_json(data))
-        count += 1
-    return count
-
-
 # -- query ------------------------------------------------------------------------------------
 def query_terms(text: str) -> list[str]:
     """The words of a query worth searching for (stop words dropped unless nothing else is left)."""
@@ -255,11 +245,6 @@ class SearchHit:
             **({"score": round(-self.rank, 4)} if self.kind == KIND_ARTICLE else {}),
             **self.extra,
         }
-
-
-@lru_cache(maxsize=65536)
-def _normal_word(word: str) -> str:
-    return normalize(word)
 
 
 def _matches(word: str, terms: Sequence[str], term_stems: Sequence[str]) -> bool:

@@ -92,7 +92,6 @@ LANGUAGE_NAMES: dict[str, str] = {
     "gcf": "créole antillais",
 }
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _NATIONAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")

@@ -265,18 +265,6 @@ def pending_corrections(conn: Any) -> list[Correction]:
     ]
 
 
-def corrections_for(conn: Any, national_id: str) -> list[Correction]:
-    """Every correction signalled on one entry, newest first."""
-    return [
-        _correction(r)
-        for r in conn.execute(
-            "SELECT uuid, national_id, message, created_at, state FROM directory_correction "
-            "WHERE national_id = ? ORDER BY created_at DESC",
-            (national_id,),
-        )
-    ]
-
-
 def mark_correction_sent(conn: Any, uuid: str, *, now: dt.datetime | None = None) -> None:
     conn.execute(
         "UPDATE directory_correction SET state = 'sent', sent_at = ? WHERE uuid = ?",

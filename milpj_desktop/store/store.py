@@ -137,12 +137,6 @@ class Store:
             raise
         return cls(path, conn, raw)
 
-    def open_another(self) -> Connection:
-        """A second connection to the same file (e.g. for a reader thread), with no KDF cost."""
-        conn = connect_raw(self.path, self._raw)
-        _tune(conn)
-        return conn
-
     # -- use -----------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Connection]:

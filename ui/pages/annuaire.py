@@ -20,7 +20,7 @@ from milpj_desktop.directory.models import (
     TYPE_LABELS,
     DirectoryEntry,
 )
-from milpj_desktop.directory.phone import format_phone
+from milpj_desktop.directory.phone import format_phone, tel_uri
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.directory.search import Row, search, search_rows
 from milpj_desktop.directory.vcard import write_vcards
@@ -78,7 +78,7 @@ def entry_html(stored: StoredEntry, now: dt.datetime) -> str:
     if address:
         rows.append(("Adresse", esc(address)))
     if entry.phone:
-        rows.append(("Téléphone", f'<a href="tel:{esc(entry.phone)}">{esc(format_phone(entry.phone))}</a>'))
+        rows.append(("Téléphone", f'<a href="{esc(tel_uri(entry.phone))}">{esc(format_phone(entry.phone))}</a>'))
     if entry.email:
         rows.append(("Courriel", f'<a href="mailto:{esc(entry.email)}">{esc(entry.email)}</a>'))
     if entry.website:

@@ -21,8 +21,6 @@ from sync.page import Page
 from sync.protocol import AssetRecord, Change, Collection, TemplateRecord
 from sync.state import CollectionResult, Stream, save_collection_result, save_stream
 
-_CHUNK = 400
-
 
 @dataclass
 class Applied:
@@ -118,11 +116,9 @@ def _locals(conn: Any, collection: Collection, ids: list[str]) -> dict[str, _Loc
         found[str(item_id)] = _Local(int(version), str(dept))
     if collection == Collection.ARTICLES:  # articles loaded by a content pack after the last pass
         missing = [i for i in ids if i not in found]
-        for start in range(0, len(missing), _CHUNK):
-            part = missing[start : start + _CHUNK]
-            marks = ",".join("?" * len(part))
-            for item_id, version in conn.execute(f"SELECT id, version FROM article WHERE id IN ({marks})", part):
-                found[str(item_id)] = _Local(int(version), "")
+        query = "SELECT id, version FROM article WHERE id IN (SELECT value FROM json_each(?))"
+        for item_id, version in conn.execute(query, (json_param(missing),)):
+            found[str(item_id)] = _Local(int(version), "")
     return found
 
 

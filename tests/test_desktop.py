@@ -4,7 +4,6 @@ one instance per data folder, « À propos », palette, icons and desktop entry.
 from __future__ import annotations
 
 import configparser
-import gc
 import logging
 import os
 import runpy
@@ -34,14 +33,6 @@ from ui.style import BLUE_FRANCE, apply_style, palette
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPHRASE = "phrase secrete du bureau"  # keyClicks types ASCII only
-
-
-@pytest.fixture(autouse=True)
-def _free_qt_objects_on_gui_thread() -> Iterator[None]:
-    """Windows and dialogs hold reference cycles: free them here, on the GUI thread, before the
-    next test, rather than let Python's collector free them from the store worker thread (crash)."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture

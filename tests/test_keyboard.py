@@ -3,7 +3,6 @@ menus, help, « À propos », lock and unlock, quit. No mouse click anywhere in 
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -71,14 +70,6 @@ def _shutdown(win: MainWindow) -> None:
     handler = getattr(win, "crash_handler", None)
     if isinstance(handler, CrashHandler):
         handler.uninstall()
-
-
-@pytest.fixture(autouse=True)
-def _free_qt_objects_on_gui_thread() -> Iterator[None]:
-    """Windows and dialogs hold reference cycles: free them here, on the GUI thread, before the
-    next test, rather than let Python's collector free them from the store worker thread (crash)."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 from milpj_desktop import paths
 from milpj_desktop.cli.common import NEW_PASSPHRASE_ENV, open_store, read_passphrase
 from milpj_desktop.content.pack import load_pack
-from milpj_desktop.content.repository import import_pack
+from milpj_desktop.content.repository import count_articles, count_events, import_pack
 from milpj_desktop.errors import KnownError
 from milpj_desktop.store import Store, StoreExists
 from milpj_desktop.store.errors import PASSPHRASE_ADVICE
@@ -50,8 +50,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(prompt="Choisissez une phrase secrète (10 caractères au moins) : ", confirm=True)
     store = create_with_default_content(passphrase)
     try:
-        articles = store.conn.execute("SELECT count(*) FROM article").fetchone()[0]
-        events = store.conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        articles = count_articles(store.conn)
+        events = count_events(store.conn)
     finally:
         store.close()
     print(f"Magasin chiffré créé : {paths.store_path()}")

@@ -183,6 +183,10 @@ def count_articles(conn: Any) -> int:
     return int(conn.execute("SELECT count(*) FROM article").fetchone()[0])
 
 
+def count_events(conn: Any) -> int:
+    return int(conn.execute("SELECT count(*) FROM event").fetchone()[0])
+
+
 def count_badges(conn: Any) -> dict[str, int]:
     rows = conn.execute("SELECT badge, count(*) FROM article WHERE badge IS NOT NULL GROUP BY badge")
     return {str(b): int(n) for b, n in rows}

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from milpj_desktop.content import repository, timeline
-from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, Article, Event, Stage
+from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, Article, Event
 from milpj_desktop.frenchdates import long_date, short_date
 from milpj_desktop.handouts.contacts import assemble_contacts
 from milpj_desktop.handouts.errors import HandoutError, HandoutParamError
@@ -133,8 +133,7 @@ def first_sentence(text: str) -> str:
 
 
 def _stage(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
-    stages: list[Stage] = repository.list_stages(conn)
-    stage = next((s for s in stages if s.id == values["etape"]), None)
+    stage = repository.get_stage(conn, values["etape"])
     if stage is None:
         raise HandoutParamError("etape", f"Paramètre « etape » : étape « {values['etape']} » absente des contenus.")
     events: list[Event] = repository.list_events(conn, stage=stage.id)

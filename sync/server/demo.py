@@ -4,10 +4,11 @@ a few pictograms, and the national-size directory (real town halls + fictitious 
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 from milpj_desktop import paths
-from milpj_desktop.content.pack import load_pack
+from milpj_desktop.content.pack import ContentPack, load_pack
 from sync.protocol import Collection, TemplateRecord
 from sync.server.db import ServerDB
 
@@ -16,9 +17,15 @@ _TEXT_SUFFIXES = {".json", ".j2", ".html", ".css", ".md", ".txt"}
 _COLOURS = ("#000091", "#6A6AF4", "#CE0500", "#18753C", "#B34000", "#695240", "#A558A0", "#009081", "#C3992A")
 
 
+@cache
+def _pack() -> ContentPack:
+    """The embedded content pack, read and checked once per process."""
+    return load_pack(paths.resources_dir() / "contenus")
+
+
 def load_content(db: ServerDB) -> dict[str, int]:
     """Publish the embedded pack (stages, thématiques, articles, événements)."""
-    pack = load_pack(paths.resources_dir() / "contenus")
+    pack = _pack()
     return {
         "stages": db.publish(Collection.STAGES, pack.stages),
         "themes": db.publish(Collection.THEMES, pack.themes),
@@ -57,7 +64,7 @@ def pictogram(number: int, label: str) -> bytes:
 
 
 def load_assets(db: ServerDB) -> int:
-    pack = load_pack(paths.resources_dir() / "contenus")
+    pack = _pack()
     for number, stage in enumerate(pack.stages):
         db.add_asset(pictogram(number, str(stage.order)), name=f"etape-{stage.id}.svg", media_type="image/svg+xml")
     return len(pack.stages)

@@ -10,6 +10,7 @@ from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
 from milpj_desktop.settings import load_settings
 from milpj_desktop.worker import TaskContext
+from sync.outbox import outbox_state
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout
@@ -37,7 +38,7 @@ def load_summary(ctx: TaskContext) -> Summary:
     entries = directory.counts(conn)
     return Summary(
         articles=content.count_articles(conn),
-        events=int(conn.execute("SELECT count(*) FROM event").fetchone()[0]),  # a count, not 50 parsed records
+        events=content.count_events(conn),
         pack_version=content.content_pack_version(conn) or "—",
         structure=load_settings(conn).structure_name,
         favourites=len(content.list_favourite_ids(conn)),
@@ -45,7 +46,7 @@ def load_summary(ctx: TaskContext) -> Summary:
         updated_articles=badges.get("updated", 0),
         national_entries=entries["national"],
         local_entries=entries["local"],
-        pending_corrections=len(directory.pending_corrections(conn)),
+        pending_corrections=outbox_state(conn).pending,
     )
 
 

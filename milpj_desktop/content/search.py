@@ -19,6 +19,9 @@ from functools import lru_cache
 from typing import Any
 
 from milpj_desktop.content.models import Article
+from milpj_desktop.directory.phone import format_phone
+from milpj_desktop.directory.search import fts_query as directory_fts_query
+from milpj_desktop.directory.search import text_search
 
 KIND_ARTICLE = "article"
 KIND_DIRECTORY = "annuaire"
@@ -405,21 +408,17 @@ def broad_directory_query(conn: Any, match: str) -> bool:
 
 
 def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit]:
-    """Directory entries matching the text (milpj_desktop.directory.search.text_search), best first.
+    """Directory entries matching the text (milpj_desktop.directory.search.text_search), best first."""
+    return _directory_hits(conn, text, limit)[0]
 
-    Returns nothing in a build without the directory module.
-    """
-    try:
-        from milpj_desktop.directory.phone import format_phone
-        from milpj_desktop.directory.search import fts_query as directory_fts_query
-        from milpj_desktop.directory.search import text_search
-    except ImportError:
-        return []
+
+def _directory_hits(conn: Any, text: str, limit: int) -> tuple[list[SearchHit], bool]:
+    """(hits, whether the text was too broad to search the directory): one count, not one per caller."""
     # A one-letter word while typing ("relais p") would make the directory read every word
     # starting with that letter: it waits for the second letter.
     text = " ".join(w for w in _WORD.findall(text) if len(w) >= MIN_DIRECTORY_CHARS)
     if broad_directory_query(conn, directory_fts_query(text)):
-        return []
+        return [], True
     terms = query_terms(text)
     hits = []
     for position, found in enumerate(text_search(conn, text, limit)):
@@ -446,7 +445,7 @@ def search_directory(conn: Any, text: str, *, limit: int = 20) -> list[SearchHit
                 extra={k: v for k, v in extra.items() if v},
             )
         )
-    return hits
+    return hits, False
 
 
 class SearchResults(list[SearchHit]):
@@ -464,20 +463,6 @@ def global_search(conn: Any, text: str, *, limit: int = 30, directory_limit: int
     results = SearchResults(search_articles(conn, text, limit=limit))
     if max((len(w) for w in words(text)), default=0) < MIN_DIRECTORY_CHARS:
         return results
-    directory = search_directory(conn, text, limit=directory_limit)
+    directory, results.directory_broad = _directory_hits(conn, text, directory_limit)
     results.extend(directory)
-    if not directory and directory_search_available():
-        wide = " ".join(w for w in _WORD.findall(text) if len(w) >= MIN_DIRECTORY_CHARS)
-        from milpj_desktop.directory.search import fts_query as directory_fts_query
-
-        results.directory_broad = broad_directory_query(conn, directory_fts_query(wide))
     return results
-
-
-def directory_search_available() -> bool:
-    """Whether this build has the directory (its search module imports)."""
-    try:
-        import milpj_desktop.directory.search  # noqa: F401
-    except ImportError:
-        return False
-    return True

@@ -540,3 +540,22 @@ def test_cli_refuses_bad_parameters_with_exit_2(tmp_path: Path, args: list[str],
     assert named in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_broken_manifest_is_told_in_french(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from milpj_desktop import paths
+    from milpj_desktop.handouts.errors import HandoutError
+    from milpj_desktop.handouts.manifest import load_templates
+
+    folder = tmp_path / "modeles"
+    shutil.copytree(paths.templates_dir() / "fiche-etape", folder / "fiche-etape")
+    manifest = folder / "fiche-etape" / "manifeste.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    del data["title"]
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(HandoutError) as info:
+        load_templates(folder)
+    assert info.value.message == "Manifeste de modèle invalide : fiche-etape (champ « title » : champ manquant)"

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from milpj_desktop import paths
 from milpj_desktop.handouts.errors import HandoutError
 from milpj_desktop.handouts.params import ParamSpec, build_model, check_values, to_text
+from milpj_desktop.validation import first_error
 
 MANIFEST_FILE = "manifeste.json"
 TEMPLATE_FILE = "modele.html.j2"
@@ -107,7 +108,11 @@ def _load(folder: Path) -> tuple[tuple[str, HandoutTemplate], ...]:
     for manifest_path in sorted(folder.glob(f"*/{MANIFEST_FILE}")):
         try:
             manifest = Manifest.model_validate(json.loads(manifest_path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            where, reason = first_error(exc)
+            detail = f"champ « {where} » : {reason}" if where else reason
+            raise HandoutError(f"Manifeste de modèle invalide : {manifest_path.parent.name} ({detail})") from exc
+        except (OSError, ValueError) as exc:
             raise HandoutError(f"Manifeste de modèle invalide : {manifest_path.parent.name} ({exc})") from exc
         if manifest.id != manifest_path.parent.name:
             raise HandoutError(f"Modèle {manifest.id} : le dossier doit porter le nom de son identifiant.")

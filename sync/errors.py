@@ -170,6 +170,11 @@ class Refused(SyncError):
 
 
 # -- pages built wrong (not retried) ------------------------------------------------------------------
+class BadDepartement(SyncError):
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Département invalide : « {code} » (exemples : 25, 2A, 974).")
+
+
 class BadPage(SyncError):
     """A page that arrived whole but breaks the protocol: refused entirely, nothing of it applied."""
 

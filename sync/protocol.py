@@ -8,6 +8,7 @@ before any of it is parsed, and a server can serve pre-built pages from a cache 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -15,6 +16,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from milpj_desktop.content.models import Article, Event, Stage, Theme
+from sync.errors import BadDepartement
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -57,7 +59,7 @@ LABELS: dict[str, str] = {
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-Departement = Annotated[str, StringConstraints(pattern=r"^(\d{2}|2[AB]|97\d|98\d)$")]
+_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")  # 25, 2A, 974, 988
 
 
 class _Wire(BaseModel):
@@ -180,6 +182,17 @@ def state_checksum(rows: Iterable[tuple[str, int]]) -> str:
     for item_id, version in sorted(rows):
         digest.update(f"{item_id}\t{version}\n".encode())
     return digest.hexdigest()
+
+
+def parse_departements(text: str) -> list[str]:
+    """'25, 39; 2a 974' → ['25', '2A', '39', '974'] (sorted, once each); BadDepartement names a wrong code.
+
+    One reading for the window, the command line and the server's `departements` parameter."""
+    codes = sorted({c.upper() for c in re.split(r"[,;\s]+", text) if c})
+    bad = [c for c in codes if not _DEPARTEMENT.match(c)]
+    if bad:
+        raise BadDepartement(bad[0])
+    return codes
 
 
 def departements_param(departements: Iterable[str]) -> str:

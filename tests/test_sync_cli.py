@@ -142,3 +142,14 @@ def test_demo_server_serves_openapi_and_the_pack(tmp_path: Path) -> None:
         process.wait(timeout=30)
         if process.stdout:
             process.stdout.close()
+
+
+def test_one_reading_of_departements_everywhere() -> None:
+    """Window, command line and server read a subscription the same way."""
+    from sync.errors import BadDepartement
+    from sync.protocol import parse_departements
+
+    assert parse_departements("25, 39;2a  974,25") == ["25", "2A", "39", "974"]
+    with pytest.raises(BadDepartement) as info:
+        parse_departements("25,Doubs")
+    assert info.value.message == "Département invalide : « DOUBS » (exemples : 25, 2A, 974)."

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from typing import Any
 
@@ -16,9 +15,9 @@ from milpj_desktop import paths
 from milpj_desktop.cli.common import open_store
 from milpj_desktop.errors import KnownError
 from milpj_desktop.settings import Settings, load_settings, save_settings
+from sync.protocol import parse_departements
 
 TOKEN_ENV = "MILPJ_JETON"
-_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")  # as sync.protocol.Departement
 _STATUS = {
     "reussie": "réussie",
     "partielle": "partielle (des collections ont échoué)",
@@ -58,11 +57,7 @@ def register(sub: Any) -> None:
 def _subscription(text: str) -> list[str]:
     if text.strip().lower() == "aucun":
         return []
-    codes = sorted({c.strip().upper() for c in text.split(",") if c.strip()})
-    bad = [c for c in codes if not _DEPARTEMENT.match(c)]
-    if bad:
-        raise KnownError(f"Département invalide : « {bad[0]} » (exemples : 25, 2A, 974).")
-    return codes
+    return parse_departements(text)
 
 
 def _settings_for(args: argparse.Namespace, settings: Settings) -> tuple[Settings, bool]:

@@ -17,6 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel
 
+from sync.errors import BadDepartement
 from sync.protocol import (
     API_PREFIX,
     CURSOR_EXPIRED,
@@ -33,10 +34,10 @@ from sync.protocol import (
     PageHeader,
     StateInfo,
     page_checksum,
+    parse_departements,
 )
 from sync.server.db import ChangePage, CursorError, Fault, ServerDB
 
-_DEPT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 _DESCRIPTION = """Serveur de référence des contenus nationaux des 1000 premiers jours.
 
@@ -116,11 +117,10 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
     def departements_of(value: str | None) -> list[str] | None:
         if value is None:
             return None
-        codes = sorted({c.strip().upper() for c in value.split(",") if c.strip()})
-        bad = [c for c in codes if not _DEPT.match(c)]
-        if bad:
-            raise ApiError(400, "departement_invalide", f"Département invalide : {bad[0]}.")
-        return codes
+        try:
+            return parse_departements(value)
+        except BadDepartement as exc:
+            raise ApiError(400, "departement_invalide", exc.message) from None
 
     @app.get(f"{API_PREFIX}/sante", tags=["service"])
     def health() -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass
 
 from milpj_desktop.changes import Changes
@@ -12,6 +11,7 @@ from milpj_desktop.settings import Settings, load_settings, save_settings
 from milpj_desktop.worker import TaskContext
 from sync.engine import apply_subscription
 from sync.outbox import OutboxState, outbox_state
+from sync.protocol import parse_departements
 from sync.state import RunResult, last_run
 from ui.context import AppContext
 from ui.pages.base import Page
@@ -32,7 +32,6 @@ from ui.qt import (
 )
 from ui.sync_controller import SyncController, is_configured
 
-_DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")
 OUTCOMES = {"echec": "en échec"}  # « Synchronisation en échec. »
 STATUS_LABELS = {
     "reussie": "réussie",
@@ -51,14 +50,6 @@ class SyncView:
     settings: Settings
     run: RunResult | None
     outbox: OutboxState
-
-
-def parse_departements(text: str) -> list[str]:
-    codes = sorted({c.strip().upper() for c in re.split(r"[,;\s]+", text) if c.strip()})
-    bad = [c for c in codes if not _DEPARTEMENT.match(c)]
-    if bad:
-        raise KnownError(f"Département invalide : « {bad[0]} » (exemples : 25, 2A, 974).")
-    return codes
 
 
 def _when(text: str) -> str:

@@ -10,6 +10,7 @@ from typing import TypeVar
 import pytest
 from pytestqt.qtbot import QtBot
 
+from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
 from milpj_desktop.directory.generate import fictitious_entries
 from milpj_desktop.directory.models import DirectoryEntry
@@ -52,7 +53,8 @@ def _town_hall() -> DirectoryEntry:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, store: Store) -> Iterator[AnnuairePage]:
+def page(qtbot: QtBot, content_store: Store) -> Iterator[AnnuairePage]:
+    store = content_store  # the stages' names come from the content pack
     with store.transaction() as conn:
         repository.upsert_national_many(conn, [_town_hall(), *fictitious_entries(400, seed=11)])
     worker = StoreWorker()
@@ -125,8 +127,10 @@ def test_detail_open_now_copy_phone_note_and_correction(qtbot: QtBot, page: Annu
 
 
 def test_add_edit_delete_local_entry(qtbot: QtBot, page: AnnuairePage) -> None:
-    dialog = EntryDialog(page)
+    dialog = EntryDialog(page, stage_names=page.stage_names)
     qtbot.addWidget(dialog)
+    pack_names = on_store(page, lambda ctx: [s.name for s in list_stages(ctx.store.conn)])
+    assert [dialog.stages.item(i).text() for i in range(dialog.stages.count())] == pack_names
     dialog.type.setCurrentIndex(dialog.type.findData("lactation"))
     assert dialog.kind.currentData() == "professionnel"
     dialog.check()
@@ -148,7 +152,7 @@ def test_add_edit_delete_local_entry(qtbot: QtBot, page: AnnuairePage) -> None:
     assert page._current is not None and page._current.origin == "local"
     local_id = page._current.id
     assert not page.correction_button.isEnabled()
-    again = EntryDialog(page, entry)
+    again = EntryDialog(page, entry, stage_names=page.stage_names)
     qtbot.addWidget(again)
     assert again.commune.text() == "Dole (39100)" and again.hours.text() == "mardi 09:00-12:00"
     again.name.setText("Anne Roux-Martin, consultante en lactation")

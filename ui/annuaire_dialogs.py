@@ -36,18 +36,6 @@ from ui.qt import (
 )
 from ui.widgets import error_label, ok_cancel_buttons
 
-STAGE_NAMES: dict[str, str] = {
-    "projet": "Projet d'enfant",
-    "conception": "Conception",
-    "debut-grossesse": "Début de grossesse",
-    "fin-grossesse": "Fin de grossesse",
-    "accouchement": "Accouchement",
-    "0-3-mois": "0 à 3 mois",
-    "4-12-mois": "4 à 12 mois",
-    "1-2-ans": "1 à 2 ans",
-    "2-3-ans": "2 à 3 ans",
-}
-
 
 class CommuneCompleter(QCompleter):
     """Completes a commune or postcode from the offline gazetteer as the person types."""
@@ -72,7 +60,9 @@ class CommuneCompleter(QCompleter):
 class EntryDialog(QDialog):
     """Create or edit a local entry; the entry is validated before the dialog closes."""
 
-    def __init__(self, parent: QWidget | None = None, entry: DirectoryEntry | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, entry: DirectoryEntry | None = None, *, stage_names: dict[str, str]
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Modifier la fiche locale" if entry else "Nouvelle fiche locale")
         self.result_entry: DirectoryEntry | None = None
@@ -109,7 +99,7 @@ class EntryDialog(QDialog):
         self.stages = QListWidget()
         self.stages.setMaximumHeight(110)
         for stage_id in STAGE_IDS:
-            item = QListWidgetItem(STAGE_NAMES.get(stage_id, stage_id))
+            item = QListWidgetItem(stage_names.get(stage_id, stage_id))
             item.setData(Qt.ItemDataRole.UserRole, stage_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

@@ -10,6 +10,7 @@ from typing import Any
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
+from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
 from milpj_desktop.directory.csvio import ImportReport, import_file, write_csv
 from milpj_desktop.directory.hours import describe_hours, open_status
@@ -25,7 +26,7 @@ from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.directory.search import Row, search, search_rows
 from milpj_desktop.directory.vcard import write_vcards
 from milpj_desktop.worker import TaskContext
-from ui.annuaire_dialogs import STAGE_NAMES, CommuneCompleter, CorrectionDialog, EntryDialog
+from ui.annuaire_dialogs import CommuneCompleter, CorrectionDialog, EntryDialog
 from ui.annuaire_model import DirectoryTableModel
 from ui.context import AppContext
 from ui.pages.base import Page
@@ -57,7 +58,7 @@ from ui.qt import (
 MIN_TEXT = 2  # one letter would match most of a national directory
 
 
-def entry_html(stored: StoredEntry, now: dt.datetime) -> str:
+def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str]) -> str:
     """The detail pane: every field a professional needs, hours first."""
     entry = stored.entry
     esc = html.escape
@@ -88,7 +89,7 @@ def entry_html(stored: StoredEntry, now: dt.datetime) -> str:
     if entry.languages:
         rows.append(("Langues", esc(", ".join(LANGUAGE_NAMES.get(c, c) for c in entry.languages))))
     if entry.stages:
-        rows.append(("Étapes", esc(", ".join(STAGE_NAMES.get(s, s) for s in entry.stages))))
+        rows.append(("Étapes", esc(", ".join(stage_names.get(s, s) for s in entry.stages))))
     if entry.source:
         rows.append(("Source", esc(entry.source)))
     rows.append(("Mise à jour", entry.updated_at.strftime("%d/%m/%Y")))
@@ -106,6 +107,7 @@ class AnnuairePage(Page):
 
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
+        self.stage_names: dict[str, str] = {}  # stage id → name, from the store at each refresh
         self.now: Callable[[], dt.datetime] = dt.datetime.now
         self._generation = 0
         self._current: StoredEntry | None = None
@@ -307,12 +309,14 @@ class AnnuairePage(Page):
             return
         self.count_label.setText("Recherche…")
 
-        def task(ctx: TaskContext) -> list[Row]:
-            return search_rows(ctx.store.conn, **chosen)
+        def task(ctx: TaskContext) -> tuple[list[Row], dict[str, str]]:
+            names = {s.id: s.name for s in list_stages(ctx.store.conn)}  # the names the content pack gives
+            return search_rows(ctx.store.conn, **chosen), names
 
-        def done(rows: list[Row]) -> None:
+        def done(found: tuple[list[Row], dict[str, str]]) -> None:
             if generation != self._generation:
                 return  # a newer search is on its way
+            rows, self.stage_names = found
             self._show_rows(rows, chosen)
 
         self.app.runner.db(task).success(done).failure(lambda e: self.count_label.setText(e.message)).run()
@@ -373,7 +377,7 @@ class AnnuairePage(Page):
             self.detail.setHtml("<p style='color:#666'>Choisissez une fiche dans la liste pour voir son détail.</p>")
             self.note.clear()
         else:
-            self.detail.setHtml(entry_html(stored, self.now()))
+            self.detail.setHtml(entry_html(stored, self.now(), self.stage_names))
             self.note.setPlainText(stored.note)
         local = stored is not None and stored.origin == "local"
         self.copy_phone_button.setEnabled(stored is not None and bool(stored.entry.phone))
@@ -427,14 +431,14 @@ class AnnuairePage(Page):
 
     # -- local entries ---------------------------------------------------------------------
     def add_entry(self) -> None:
-        dialog = EntryDialog(self)
+        dialog = EntryDialog(self, stage_names=self.stage_names)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_entry is not None:
             self.save_local(None, dialog.result_entry)
 
     def edit_entry(self) -> None:
         if self._current is None or self._current.origin != "local":
             return
-        dialog = EntryDialog(self, self._current.entry)
+        dialog = EntryDialog(self, self._current.entry, stage_names=self.stage_names)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_entry is not None:
             self.save_local(self._current.id, dialog.result_entry)
 

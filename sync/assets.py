@@ -50,10 +50,10 @@ def fetch_one(http: SyncHttp, asset: MissingAsset, media_dir: Path) -> None:
     part = partial_dir / f"{asset.sha256}.part"
 
     def attempt() -> None:
-        http.download(f"/blobs/{asset.sha256}", part, asset.size)
+        http.download(f"/blobs/{asset.sha256}", part, asset.size, name=asset.name)
         if part.stat().st_size != asset.size or _sha256_of(part) != asset.sha256:
             part.unlink(missing_ok=True)
-            raise errors.DamagedPage("médias", f"le fichier « {asset.name} » ne correspond pas à son empreinte")
+            raise errors.DamagedFile(asset.name)
 
     http.retrying(attempt)
     target = media_path(media_dir, asset.sha256)

@@ -187,6 +187,18 @@ class BadPage(SyncError):
         )
 
 
+class DamagedFile(SyncError):
+    """A downloaded file that does not match its sha256: thrown away and fetched again."""
+
+    retry = True
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"Le fichier « {name} » est arrivé abîmé (il ne correspond pas à son empreinte) : il a été écarté "
+            "et sera téléchargé de nouveau. Rien n'a été perdu."
+        )
+
+
 class BadAsset(SyncError):
     def __init__(self, name: str, detail: str) -> None:
         super().__init__(f"Le fichier « {name} » reçu du serveur est refusé : {detail}.")

@@ -298,7 +298,7 @@ class SyncHttp:
         except ValueError:
             raise errors.BadPage(path, "réponse JSON illisible") from None
 
-    def download(self, path: str, part: Path, size: int) -> None:
+    def download(self, path: str, part: Path, size: int, *, name: str) -> None:
         """Fetch a file into `part`, resuming from its current length with an HTTP Range request."""
         have = part.stat().st_size if part.exists() else 0
         if have > size:
@@ -322,7 +322,7 @@ class SyncHttp:
                 for chunk in self._chunks(resp):
                     out.write(chunk)
                     if out.tell() > size:
-                        raise errors.BadAsset(part.name, "plus long qu'annoncé")
+                        raise errors.BadAsset(name, "plus long qu'annoncé")
                 out.flush()
                 os.fsync(out.fileno())
         finally:

@@ -8,21 +8,32 @@ to come back). In a helper process it runs on another core: on 2 cores, the firs
 100k took 12.2 s with the checks here and 8.9 s with one helper (tests/perf/bench_sync.py, same
 machine, same run of measures). Small streams — every later synchronisation — never start one.
 
-Helpers are started with "spawn" (no fork of a threaded process); if they cannot start or die, the
-page is checked here instead and the run goes on without them.
+Helpers are started with "spawn" (no fork of a threaded process); if they cannot start, die or stop
+answering, the page is checked here instead and the run goes on without them.
+
+Each helper talks over its own pipe, whose far end only the helper holds: when a helper dies — even
+in the middle of sending a result (the out-of-memory killer) — reading gives end-of-file at once.
+(concurrent.futures' process pool shares one result pipe whose writing end the parent keeps open:
+a helper killed in mid-message left its reader thread blocked for ever and the synchronisation with
+it, about one run in five.) Every wait is bounded as well: a helper that neither answers nor dies
+within HELPER_PATIENCE seconds is given up.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import contextlib
+import itertools
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import queue
 import threading
+import time
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from sync import errors
@@ -33,6 +44,8 @@ from sync.protocol import Collection, PageHeader
 log = logging.getLogger(__name__)
 
 HELPERS_FROM = 5_000  # changes announced by a directory stream's first page from which helpers start
+HELPER_PATIENCE = 60.0  # seconds a helper may take to start, or to check one page, before it is given up
+_POLL = 0.1  # seconds between two looks at cancel while waiting for a helper
 
 
 def default_helpers() -> int:
@@ -63,6 +76,7 @@ class PageJob:
         return prepare(page)
 
 
+# -- in the helper process ------------------------------------------------------------------------
 def _follow_parent() -> None:
     """In each helper: end with the process that started it, even if that one is killed (kill -9)."""
     parent = multiprocessing.parent_process()
@@ -76,16 +90,107 @@ def _follow_parent() -> None:
     threading.Thread(target=watch, name="milpj-aide-parent", daemon=True).start()
 
 
-def _ready() -> bool:
-    """A first, empty task: done once a helper has started and imported what it needs."""
-    return True
-
-
 def _check_in_helper(job: PageJob) -> tuple[Any, ...]:
-    """Runs in the helper: the records stay here; what the store needs travels back as plain data
-    (a refused page raises its BadPage, which crosses back whole)."""
+    """The records stay here; what the store needs travels back as plain data."""
     page = job.run()
     return ([(c.seq, c.op, c.id, c.version, c.dept) for c in page.changes], page.rows, page.size)
+
+
+def _serve(conn: Connection) -> None:
+    """A helper's life: say it is ready, then check each (number, job) it receives, in order.
+
+    A reader thread drains the pipe while a page is being checked, so the parent never blocks
+    sending the next page while this side sends a result (both pipes full: a deadlock)."""
+    _follow_parent()
+    jobs: queue.SimpleQueue[tuple[int, PageJob] | None] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while True:
+                jobs.put(conn.recv())
+        except (EOFError, OSError):
+            jobs.put(None)
+
+    threading.Thread(target=read, name="milpj-aide-lecture", daemon=True).start()
+    try:
+        conn.send(("pret", 0, None))
+        while (item := jobs.get()) is not None:
+            number, job = item
+            try:
+                outcome: tuple[str, int, Any] = ("ok", number, _check_in_helper(job))
+            except errors.BadPage as exc:  # crosses back whole (KnownError pickles by message and state)
+                outcome = ("refusee", number, exc)
+            except Exception as exc:  # a bug in a helper: the parent checks that page itself
+                outcome = ("echec", number, f"{type(exc).__name__}: {exc}")
+            conn.send(outcome)
+    except (EOFError, OSError):  # the parent closed its end: nothing more to do
+        pass
+
+
+# -- in the synchronising process -----------------------------------------------------------------
+class HelperGone(Exception):
+    """A helper died, failed or stopped answering: its pages are checked here."""
+
+
+class _Helper:
+    """One helper process and the parent's end of its pipe."""
+
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+        self.ready = False
+        self.gone = False
+        self.started = time.monotonic()
+        self._results: dict[int, tuple[str, Any]] = {}
+        self._lock = threading.Lock()
+
+    def poll_ready(self, timeout: float = 0.0) -> bool:
+        """True once the helper has started and imported what it needs (waits up to `timeout`)."""
+        if self.ready or self.gone:
+            return self.ready
+        try:
+            if self.conn.poll(timeout):
+                kind, _, _ = self.conn.recv()
+                self.ready = kind == "pret"
+        except (EOFError, OSError):
+            self.gone = True
+        else:
+            if not self.ready and time.monotonic() - self.started > HELPER_PATIENCE:
+                self.gone = True
+        return self.ready
+
+    def send(self, number: int, job: PageJob) -> None:
+        self.conn.send((number, job))
+
+    def take(self, number: int, wait: Callable[[], None]) -> tuple[str, Any]:
+        """The outcome of job `number`; raises HelperGone if the helper dies or stops answering."""
+        deadline = time.monotonic() + HELPER_PATIENCE
+        with self._lock:
+            while number not in self._results:
+                wait()
+                if self.gone:
+                    raise HelperGone("aide arrêtée")
+                try:
+                    if multiprocessing.connection.wait([self.conn], timeout=_POLL):
+                        kind, got, value = self.conn.recv()
+                        self._results[got] = (kind, value)
+                        deadline = time.monotonic() + HELPER_PATIENCE
+                        continue
+                except (EOFError, OSError) as exc:  # dead, even in the middle of a message
+                    self.gone = True
+                    raise HelperGone(f"aide arrêtée (code {self.process.exitcode})") from exc
+                if time.monotonic() > deadline:
+                    self.gone = True
+                    raise HelperGone(f"aide sans réponse depuis {HELPER_PATIENCE:.0f} s")
+            return self._results.pop(number)
+
+    def stop(self) -> None:
+        self.gone = True
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=2.0)
 
 
 class Checked:
@@ -97,14 +202,16 @@ class Checked:
         *,
         page: Page | None = None,
         error: errors.BadPage | None = None,
-        future: cf.Future[tuple[Any, ...]] | None = None,
-        on_broken: Callable[[], None] | None = None,
+        helper: _Helper | None = None,
+        number: int = 0,
+        on_gone: Callable[[], None] | None = None,
     ) -> None:
         self._job = job
         self._page = page
         self._error = error
-        self._future = future
-        self._on_broken = on_broken
+        self._helper = helper
+        self._number = number
+        self._on_gone = on_gone
 
     @property
     def refused(self) -> bool:
@@ -113,7 +220,7 @@ class Checked:
 
     def result(self, wait: Callable[[], None]) -> Page:
         """The page (waiting for its helper if need be; `wait` is called between polls: cancel)."""
-        if self._future is not None:
+        if self._helper is not None:
             self._collect(wait)
         if self._error is not None:
             raise self._error
@@ -121,77 +228,102 @@ class Checked:
         return self._page
 
     def _collect(self, wait: Callable[[], None]) -> None:
-        future, self._future = self._future, None
-        assert future is not None
-        while True:
-            wait()
+        helper, self._helper = self._helper, None
+        assert helper is not None
+        try:
+            kind, value = helper.take(self._number, wait)
+        except HelperGone as exc:
+            kind, value = "echec", str(exc)
+            if self._on_gone:
+                self._on_gone()
+        if kind == "refusee":
+            self._error = value
+        elif kind == "ok":
+            changes, rows, size = value
+            model = change_model(self._job.collection)
+            built = [
+                model.model_construct(seq=s, op=o, id=i, version=v, dept=d, record=None) for s, o, i, v, d in changes
+            ]
+            self._page = Page(header=self._job.header, changes=built, size=int(size), rows=rows)
+        else:
+            log.warning("aide à la vérification indisponible (%s) : vérification sur place", value)
             try:
-                outcome = future.result(timeout=0.1)
-                break
-            except cf.TimeoutError:
-                continue
+                self._page = self._job.run()
             except errors.BadPage as exc:
                 self._error = exc
-                return
-            except Exception as exc:  # a helper that died or failed: the page is checked here instead
-                log.warning("aide à la vérification indisponible (%s) : vérification sur place", exc)
-                if self._on_broken:
-                    self._on_broken()
-                self._page = self._job.run()
-                return
-        changes, rows, size = outcome
-        model = change_model(self._job.collection)
-        built = [model.model_construct(seq=s, op=o, id=i, version=v, dept=d, record=None) for s, o, i, v, d in changes]
-        self._page = Page(header=self._job.header, changes=built, size=int(size), rows=rows)
 
 
 class PageChecker:
     """Checks the pages of one synchronisation; `start_helpers` once a large load is announced."""
 
     def __init__(self, helpers: int) -> None:
-        self._helpers = helpers
-        self._pool: cf.ProcessPoolExecutor | None = None
-        self._ready: cf.Future[bool] | None = None
+        self._count = helpers
+        self._helpers: list[_Helper] = []
+        self._turn = itertools.count()
+        self._numbers = itertools.count(1)
         self._broken = helpers <= 0
+        self._started = False
         self.wait_for_helpers = False  # tests: no page is checked here while the helpers start
         self.helped = 0  # pages checked by a helper
 
     @property
     def helping(self) -> bool:
-        return self._pool is not None and not self._broken
+        return bool(self._live())
+
+    def helper_pids(self) -> list[int]:
+        """The helper processes still running (tests and benches kill them as the system would)."""
+        return [h.process.pid for h in self._helpers if h.process.pid is not None and h.process.is_alive()]
+
+    def _live(self) -> list[_Helper]:
+        return [] if self._broken else [h for h in self._helpers if not h.gone]
 
     def start_helpers(self) -> None:
-        if self._pool is not None or self._broken:
+        if self._started or self._broken:
             return
+        self._started = True
+        context = multiprocessing.get_context("spawn")
         try:
-            self._pool = cf.ProcessPoolExecutor(
-                self._helpers, mp_context=multiprocessing.get_context("spawn"), initializer=_follow_parent
-            )
-            self._ready = self._pool.submit(_ready)  # pages are checked here until a helper answers
+            for index in range(self._count):
+                mine, theirs = context.Pipe(duplex=True)
+                process = context.Process(target=_serve, args=(theirs,), name=f"milpj-aide-{index + 1}", daemon=True)
+                process.start()
+                theirs.close()  # only the helper holds its end: its death reads as end-of-file here
+                self._helpers.append(_Helper(process, mine))
         except (OSError, ValueError, RuntimeError) as exc:
             log.warning("aides à la vérification non démarrées (%s)", exc)
-            self._broken = True
+            self._set_broken()
 
     def submit(self, job: PageJob) -> Checked:
-        if self.wait_for_helpers and self._ready is not None:
-            cf.wait([self._ready])
-        if self.helping and self._pool is not None and self._ready is not None and self._ready.done():
+        if self.wait_for_helpers:
+            for helper in self._live():
+                deadline = time.monotonic() + HELPER_PATIENCE
+                while not helper.poll_ready(_POLL) and not helper.gone and time.monotonic() < deadline:
+                    pass
+        ready = [h for h in self._live() if h.poll_ready()]
+        if ready:
+            helper = ready[next(self._turn) % len(ready)]
+            number = next(self._numbers)
             try:
-                future = self._pool.submit(_check_in_helper, job)
+                helper.send(number, job)
+            except OSError as exc:
+                log.warning("aide à la vérification indisponible (%s) : vérification sur place", exc)
+                helper.gone = True
+            else:
                 self.helped += 1
-                return Checked(job, future=future, on_broken=self._set_broken)
-            except (BrokenProcessPool, RuntimeError) as exc:
-                log.warning("aides à la vérification indisponibles (%s)", exc)
-                self._set_broken()
+                return Checked(job, helper=helper, number=number, on_gone=self._on_gone)
         try:
             return Checked(job, page=job.run())
         except errors.BadPage as exc:
             return Checked(job, error=exc)
 
+    def _on_gone(self) -> None:
+        """A helper died or stopped answering: the others may be next (same cause); check here."""
+        self._set_broken()
+
     def _set_broken(self) -> None:
         self._broken = True
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        helpers, self._helpers = self._helpers, []
+        for helper in helpers:
+            helper.stop()

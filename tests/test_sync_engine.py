@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -373,11 +374,11 @@ def test_helpers_that_die_leave_the_checks_here(
     killed: list[int | None] = []
 
     def kill_helpers(progress: Progress) -> None:
-        pool = engine.checker._pool
-        if progress.collection == "directory" and pool is not None and not killed:
-            for process in list(pool._processes.values()):  # as the system would, out of memory
-                process.kill()
-                killed.append(process.pid)
+        pids = engine.checker.helper_pids()
+        if progress.collection == "directory" and pids and not killed:
+            for pid in pids:  # as the system would, out of memory
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
 
     engine = SyncEngine(DirectAccess(store), request, data_dir=paths.data_dir(), on_progress=kill_helpers)
     engine.checker.wait_for_helpers = True

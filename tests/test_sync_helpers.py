@@ -32,10 +32,10 @@ CHILD = textwrap.dedent(
     told = []
 
     def progress(p):
-        pool = engine.checker._pool
-        if p.collection == "directory" and pool is not None and not told:
+        pids = engine.checker.helper_pids()
+        if p.collection == "directory" and pids and not told:
             told.append(True)
-            print(" ".join(str(pid) for pid in pool._processes), flush=True)
+            print(" ".join(str(pid) for pid in pids), flush=True)
 
     engine = SyncEngine(DirectAccess(store), request, data_dir=paths.data_dir(), on_progress=progress)
     engine.checker.wait_for_helpers = True

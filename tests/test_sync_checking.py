@@ -101,5 +101,3 @@ def test_a_refused_page_in_a_helper_comes_back_as_its_own_error() -> None:
         assert checker.helping  # a refusal is not a broken helper
     finally:
         checker.close()
-
-

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+from milpj_desktop.errors import KnownError
 
 MONTHS = (
     "janvier",
@@ -31,3 +34,50 @@ def long_date(day: dt.date, *, weekday: bool = False) -> str:
 def short_date(day: dt.date) -> str:
     """« 01/03/2028 »: the form people write by hand."""
     return day.strftime("%d/%m/%Y")
+
+
+DATE_HINT = "JJ/MM/AAAA"
+_SEPARATED = re.compile(r"(\d{1,4})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{1,4})")
+
+
+class BadDate(KnownError):
+    """A date as typed that is not one: the message quotes it and shows the expected form."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"« {text} » n'est pas une date : écrivez-la {DATE_HINT}, par exemple 15/03/2027.")
+        self.text = text
+
+
+def _year(text: str) -> int:
+    """Two digits mean this century (« 27 » → 2027): nobody types a 1900s due date."""
+    value = int(text)
+    return 2000 + value if len(text) <= 2 else value
+
+
+def _make(year: int, month: int, day: int, text: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadDate(text) from None
+
+
+def parse_date(text: str) -> dt.date:
+    """What people type: 15/03/2027, 15-03-2027, 15.03.27, 15032027, 150327, or 2027-03-15 (ISO)."""
+    typed = text.strip()
+    match = _SEPARATED.fullmatch(typed)
+    if match:
+        first, month, last = match.groups()
+        if len(first) == 4:  # ISO order: 2027-03-15
+            return _make(int(first), int(month), int(last), typed)
+        if len(first) > 2 or len(last) == 3:
+            raise BadDate(typed)
+        return _make(_year(last), int(month), int(first), typed)
+    if typed.isdigit() and len(typed) in (6, 8):
+        day, month, year = int(typed[:2]), int(typed[2:4]), _year(typed[4:])
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            if len(typed) == 8:  # 20270315: ISO without separators
+                return _make(int(typed[:4]), int(typed[4:6]), int(typed[6:]), typed)
+            raise BadDate(typed) from None
+    raise BadDate(typed)

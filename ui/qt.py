@@ -1,11 +1,16 @@
 """One door to Qt: every widget imports its Qt names from here, so a PySide6 quirk is fixed once."""
 
+from pathlib import Path
+
+import PySide6
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
     QByteArray,
     QDate,
     QEvent,
+    QLibraryInfo,
+    QLocale,
     QMarginsF,
     QModelIndex,
     QObject,
@@ -19,6 +24,7 @@ from PySide6.QtCore import (
     Qt,
     QThread,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
@@ -35,6 +41,7 @@ from PySide6.QtGui import (
     QGuiApplication,
     QIcon,
     QImage,
+    QKeyEvent,
     QKeySequence,
     QPageLayout,
     QPageSize,
@@ -55,6 +62,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
+    QCalendarWidget,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -96,6 +104,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTextBrowser,
     QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -103,6 +112,7 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
+    "PYSIDE_DIR",
     "QAbstractItemView",
     "QAbstractListModel",
     "QAbstractTableModel",
@@ -111,6 +121,7 @@ __all__ = [
     "QApplication",
     "QButtonGroup",
     "QByteArray",
+    "QCalendarWidget",
     "QCheckBox",
     "QCloseEvent",
     "QColor",
@@ -135,14 +146,17 @@ __all__ = [
     "QHeaderView",
     "QIcon",
     "QImage",
+    "QKeyEvent",
     "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListView",
     "QListWidget",
     "QListWidgetItem",
     "QLocalServer",
     "QLocalSocket",
+    "QLocale",
     "QMainWindow",
     "QMarginsF",
     "QMenu",
@@ -193,6 +207,8 @@ __all__ = [
     "QThread",
     "QTimer",
     "QToolBar",
+    "QToolButton",
+    "QTranslator",
     "QTreeWidget",
     "QTreeWidgetItem",
     "QUrl",
@@ -203,3 +219,5 @@ __all__ = [
     "Slot",
     "qVersion",
 ]
+
+PYSIDE_DIR = Path(PySide6.__file__).parent  # Qt's translations are under Qt/translations here

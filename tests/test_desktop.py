@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from milpj_desktop import __version__, paths
+from milpj_desktop import PRODUCT_NAME, __version__, paths
 from milpj_desktop.errors import KnownError
 from milpj_desktop.logs import LOG_FILE, MASK, setup_logging
 from milpj_desktop.settings import save_settings
@@ -183,7 +183,7 @@ def test_real_bug_shows_french_crash_dialog_and_saves_report(qtbot: QtBot, data_
         assert report.parent == paths.log_dir()
         assert dialog.where.text() == str(report)
         content = report.read_text(encoding="utf-8")
-        assert f"milpj_desktop {__version__}" in content
+        assert f"{PRODUCT_NAME} {__version__}" in content
         assert "ZeroDivisionError: division par zéro" in content
         assert not dialog.details.isVisible()
         dialog.details_button.click()
@@ -329,7 +329,7 @@ def test_about_dialog_gives_version_licences_and_data_location(qtbot: QtBot, dat
         assert str(paths.log_dir()) in dialog.data_view.toPlainText()
         dialog.copy.click()
         copied = QGuiApplication.clipboard().text()
-        assert f"milpj_desktop {__version__}" in copied and str(paths.store_path()) in copied
+        assert f"{PRODUCT_NAME} {__version__}" in copied and str(paths.store_path()) in copied
         dialog.close_button.click()
         assert not dialog.isVisible()
     finally:
@@ -397,3 +397,4 @@ def test_desktop_entry_is_complete() -> None:
     assert section["StartupWMClass"] == "milpj-desktop"
     assert section["Categories"].endswith(";")
     assert "é" in section["Comment"]  # French, with its accents
+    assert section["Name"] == "1000 premiers jours — Outil des professionnels"  # never the code name

@@ -7,11 +7,12 @@ import logging
 import platform
 import sys
 
-from milpj_desktop import __version__, paths
+from milpj_desktop import APP_NAME, PRODUCT_NAME, PRODUCT_SHORT, __version__, paths
 from milpj_desktop.logs import setup_logging
 from milpj_desktop.worker import StoreWorker
 from ui.context import AppContext
 from ui.crash import install_crash_handler
+from ui.french import install_french
 from ui.instance import SingleInstance
 from ui.main_window import MainWindow, app_icon
 from ui.ops import Runner
@@ -46,8 +47,20 @@ class GuiThreadGarbageCollector(QObject):
         gc.enable()
 
 
+def identify(app: QApplication) -> None:
+    """Names people read (title bar, task bar) and names the system files use; French for Qt's own texts."""
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("milpj")
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(PRODUCT_NAME)
+    app.setDesktopFileName(APP_NAME)  # matches packaging/linux/milpj-desktop.desktop
+    app.setWindowIcon(app_icon())
+    install_french(app)
+
+
 def build(app: QApplication) -> MainWindow:
     """Everything the window needs, wired; tests call this with their own QApplication."""
+    identify(app)
     runner = Runner(StoreWorker())
     context = AppContext(runner)
     window = MainWindow(context)
@@ -60,16 +73,11 @@ def run_app() -> int:
     log_file = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
-    app.setApplicationName("milpj-desktop")
-    app.setOrganizationName("milpj")
-    app.setApplicationVersion(__version__)
-    app.setApplicationDisplayName("milpj_desktop")
-    app.setDesktopFileName("milpj-desktop")  # matches packaging/linux/milpj-desktop.desktop
-    app.setWindowIcon(app_icon())
+    identify(app)
     data = paths.data_dir()
     instance = SingleInstance(data)
     if not instance.primary:
-        message = f"milpj_desktop est déjà ouvert pour ce dossier de données ({data}) : sa fenêtre a été mise au premier plan."
+        message = f"{PRODUCT_SHORT} est déjà ouvert pour ce dossier de données ({data}) : sa fenêtre a été mise au premier plan."
         log.info("Deuxième lancement refusé : une fenêtre est déjà ouverte pour ce dossier de données.")
         print(f"milpj-desktop : {message}", file=sys.stderr)
         return 0

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from milpj_desktop import __version__, paths
+from milpj_desktop import PRODUCT_NAME, __version__, paths
 from milpj_desktop.logs import redact
 from ui.ops import Runner
 from ui.qt import (
@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 def report_text(exc: BaseException) -> str:
     """What a developer needs (versions, traceback), secrets masked; no local variables, no store data."""
     header = (
-        f"milpj_desktop {__version__} — {datetime.now():%Y-%m-%d %H:%M:%S}\n"
+        f"{PRODUCT_NAME} {__version__} — {datetime.now():%Y-%m-%d %H:%M:%S}\n"
         f"Python {platform.python_version()}, Qt {qVersion()}, {platform.platform()}\n\n"
     )
     return header + redact("".join(traceback.format_exception(exc)))

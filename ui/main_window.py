@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from milpj_desktop import paths
+from milpj_desktop import PRODUCT_NAME, PRODUCT_SHORT, paths
 from milpj_desktop.changes import Changes
 from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.settings import Settings, load_settings
@@ -87,9 +87,11 @@ class MainWindow(QMainWindow):
         qt_app = QApplication.instance()
         assert isinstance(qt_app, QApplication)
         self.zoom = Zoom(qt_app, self.view_settings)
-        self.setWindowTitle("milpj_desktop — 1000 premiers jours")
+        # The title bar reads « Annuaire — 1000 premiers jours — Outil des professionnels »: Qt adds
+        # the application's display name (PRODUCT_NAME) after the page's title by itself.
+        self.setWindowTitle("Verrouillé")
         self.setWindowIcon(app_icon())
-        self.setAccessibleName("milpj_desktop")
+        self.setAccessibleName(PRODUCT_NAME)
         self.resize(1100, 720)
         factories = page_factories or [importlib.import_module(m).create_page for m in PAGE_MODULES]
         self.pages: list[Page] = [factory(app) for factory in factories]
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
             "&Imprimer…", self.print_page, [QKeySequence.StandardKey.Print], tip="Imprimer la fiche affichée"
         )
         self.lock_action = self._action("&Verrouiller maintenant", self.lock, ["Ctrl+L"], tip="Verrouiller les données")
-        self.quit_action = self._action("&Quitter", self.close, ["Ctrl+Q"], tip="Fermer milpj_desktop")
+        self.quit_action = self._action("&Quitter", self.close, ["Ctrl+Q"], tip=f"Fermer {PRODUCT_SHORT}")
         self.search_action = self._action(
             "&Rechercher dans la page",
             self.search_page,
@@ -227,9 +229,7 @@ class MainWindow(QMainWindow):
             [QKeySequence.StandardKey.HelpContents, "F1"],
             tip="Liste des raccourcis clavier",
         )
-        self.about_action = self._action(
-            "À &propos de milpj_desktop", self.show_about, tip="Version, données, licences"
-        )
+        self.about_action = self._action("À &propos", self.show_about, tip="Version, données, licences")
 
     def _menu(self, title: str, name: str, actions: Sequence[QAction | None]) -> QMenu:
         menu = self.menuBar().addMenu(title)
@@ -261,9 +261,9 @@ class MainWindow(QMainWindow):
         bar.setFloatable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.toggleViewAction().setEnabled(False)
-        title = QLabel("milpj_desktop · 1000 premiers jours")
+        title = QLabel(PRODUCT_NAME)
         title.setObjectName("titre-application")
-        title.setAccessibleName("milpj_desktop, 1000 premiers jours")
+        title.setAccessibleName(PRODUCT_NAME)
         bar.addWidget(title)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         if not self.app.unlocked or index < 0:
             return
         self.stack.setCurrentIndex(index)
+        self.setWindowTitle(self.pages[index].title)
         self.pages[index].on_shown()
         self._update_page_actions()
 
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
         self.focus_nav_action.setEnabled(not locked)
         if locked:
             self.stack.setCurrentWidget(self.locked_view)
+            self.setWindowTitle("Verrouillé")
             self._update_page_actions()
         else:
             self.show_page(max(self.nav.currentRow(), 0))
@@ -389,7 +391,7 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         QApplication.alert(self)
-        self.statusBar().showMessage("milpj_desktop est déjà ouvert : voici sa fenêtre.", 8000)
+        self.statusBar().showMessage(f"{PRODUCT_SHORT} est déjà ouvert : voici sa fenêtre.", 8000)
 
     # -- window state (QSettings: geometry, splitter, last page; never decrypted data) ------
     def _restore_view(self) -> None:
@@ -493,7 +495,7 @@ class MainWindow(QMainWindow):
 
     def _known_error(self, message: str) -> None:
         """An expected error no page handled: its plain French message, in a non-blocking box."""
-        box = QMessageBox(QMessageBox.Icon.Warning, "milpj_desktop", message, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(QMessageBox.Icon.Warning, PRODUCT_SHORT, message, QMessageBox.StandardButton.Ok, self)
         box.setAccessibleName("Message")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message_box = box

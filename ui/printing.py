@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from milpj_desktop import PRODUCT_NAME
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, Letterhead
 from milpj_desktop.worker import Cancelled
@@ -246,7 +247,7 @@ def new_pdf_writer(path: Path, title: str) -> QPdfWriter:
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
     )
     writer.setTitle(title)
-    writer.setCreator("milpj_desktop")
+    writer.setCreator(PRODUCT_NAME)
     return writer
 
 

@@ -39,7 +39,7 @@ class WeakPassphrase(KnownError):
 
 class NotOurFile(KnownError):
     def __init__(self, path: Path, detail: str) -> None:
-        super().__init__(f"Le fichier {path.name} n'est pas un magasin milpj_desktop chiffré ({detail}).")
+        super().__init__(f"Le fichier {path.name} n'est pas un magasin chiffré de 1000 premiers jours ({detail}).")
 
 
 class TruncatedFile(KnownError):

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from milpj_desktop import __version__, paths
+from milpj_desktop import PRODUCT_NAME, __version__, paths
 from ui.qt import (
     QDesktopServices,
     QDialog,
@@ -85,7 +85,7 @@ def licence_texts_dir() -> Path:
 def about_text() -> str:
     """Plain text for the clipboard (a support request)."""
     lines = [
-        f"milpj_desktop {__version__}",
+        f"{PRODUCT_NAME} {__version__}",
         f"Python {platform.python_version()}, Qt {qVersion()}, {platform.platform()}",
     ]
     lines += [f"{label} : {where}" for label, where in locations()]
@@ -99,7 +99,7 @@ def _licences_html() -> str:
         for c in COMPONENTS
     )
     return (
-        f"<p>milpj_desktop est distribué sous licence <b>{APP_LICENCE}</b>. Il contient les composants suivants, "
+        f"<p>{html.escape(PRODUCT_NAME)} est distribué sous licence <b>{APP_LICENCE}</b>. Il contient les composants suivants, "
         "chacun sous sa propre licence :</p>"
         '<table cellspacing="0" cellpadding="4" border="1">'
         "<tr><th>Composant</th><th>Rôle</th><th>Licence</th><th>Source</th></tr>"
@@ -130,14 +130,15 @@ class AboutDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("À propos de milpj_desktop")
-        self.setAccessibleName("À propos de milpj_desktop")
+        self.setWindowTitle("À propos")
+        self.setAccessibleName(f"À propos de {PRODUCT_NAME}")
         self.resize(720, 520)
         layout = QVBoxLayout(self)
         heading = QLabel(
-            f"<h2>milpj_desktop {html.escape(__version__)}</h2>"
-            "<p>Outil des professionnels du programme <b>1000 premiers jours</b> : contenus nationaux "
-            "hors ligne, annuaire local chiffré, fiches imprimables pour les familles, synchronisation.</p>"
+            f"<h2>{html.escape(PRODUCT_NAME)}</h2><p>Version {html.escape(__version__)}</p>"
+            "<p>Outil des professionnels du programme <b>1000 premiers jours</b> : articles nationaux "
+            "consultables hors ligne, annuaire chiffré des structures, fiches imprimables pour les familles, "
+            "synchronisation.</p>"
             f"<p>Python {html.escape(platform.python_version())} · Qt {html.escape(qVersion())} · "
             f"{html.escape(platform.system())}</p>"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from milpj_desktop import PRODUCT_SHORT
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from ui.qt import (
     QDialog,
@@ -129,7 +130,7 @@ class UnlockDialog(_PassphraseDialog):
     """Asks the passphrase to open (or re-open after a lock) the encrypted data."""
 
     def __init__(self, parent: QWidget | None = None, *, locked: bool = False) -> None:
-        super().__init__(parent, "Déverrouiller milpj_desktop", "Déverrouiller")
+        super().__init__(parent, f"Déverrouiller — {PRODUCT_SHORT}", "Déverrouiller")
         text = "Les données sont verrouillées." if locked else "Vos données sont chiffrées."
         intro = QLabel(f"{text} Saisissez votre phrase secrète pour les ouvrir.")
         intro.setWordWrap(True)

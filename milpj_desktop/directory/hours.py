@@ -1,7 +1,9 @@
 """Opening hours: parse the text people write, show them in French, say whether it is open now.
 
 Pure functions; the clock is a parameter, so "ouvert maintenant" is testable at any instant.
-Public holidays are not known: the weekly schedule is applied every week.
+Given the entry's département, a French public holiday (public_holidays) closes a place that is not
+open every day of the week; a place open seven days a week (a maternity ward) is taken as open on
+holidays too.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from milpj_desktop.directory.models import WEEKDAYS, DayRange, TimeSlot, Weekday
+from milpj_desktop.directory.public_holidays import holiday_name
 
 
 class HoursError(ValueError):
@@ -255,15 +258,26 @@ def _when(moment: dt.datetime, now: dt.datetime) -> str:
     return f"{WEEKDAYS[moment.weekday()]} à {time}"
 
 
-def open_status(hours: list[DayRange], now: dt.datetime) -> OpenStatus:
-    """'Ouvert maintenant — ferme à 12 h', 'Fermé — ouvre demain à 9 h', or 'Horaires non renseignés'."""
+def _closed_for_holiday(week: list[list[TimeSlot]], departement: str | None) -> bool:
+    """Whether public holidays close this place (known département, not open every day)."""
+    return departement is not None and not all(week)
+
+
+def open_status(hours: list[DayRange], now: dt.datetime, *, departement: str | None = None) -> OpenStatus:
+    """'Ouvert maintenant — ferme à 12 h', 'Fermé — ouvre demain à 9 h', or 'Horaires non renseignés'.
+
+    With `departement` (even ''), public holidays close the place unless it opens every day.
+    """
     if not hours:
         return OpenStatus(False, "Horaires non renseignés", None)
     now = now.replace(tzinfo=None, second=0, microsecond=0)
     week = weekly(hours)
+    holidays_close = _closed_for_holiday(week, departement)
     intervals: list[tuple[dt.datetime, dt.datetime]] = []
-    for offset in range(-1, 8):
+    for offset in range(-1, 15):
         day = now.date() + dt.timedelta(days=offset)
+        if holidays_close and holiday_name(day, departement or ""):
+            continue
         intervals += [(_at(day, s.opens), _at(day, s.closes)) for s in week[day.weekday()]]
     intervals.sort()
     merged: list[tuple[dt.datetime, dt.datetime]] = []
@@ -272,6 +286,8 @@ def open_status(hours: list[DayRange], now: dt.datetime) -> OpenStatus:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
+    today = holiday_name(now.date(), departement or "") if holidays_close else None
+    closed = f"Fermé (jour férié : {today})" if today else "Fermé"
     for start, end in merged:
         if start <= now < end:
             if end.date() == now.date():
@@ -282,5 +298,23 @@ def open_status(hours: list[DayRange], now: dt.datetime) -> OpenStatus:
                 closing = _when(end, now)
             return OpenStatus(True, f"Ouvert maintenant — ferme {closing}", end)
         if start > now:
-            return OpenStatus(False, f"Fermé — ouvre {_when(start, now)}", start)
-    return OpenStatus(False, "Fermé", None)
+            return OpenStatus(False, f"{closed} — ouvre {_when(start, now)}", start)
+    return OpenStatus(False, closed, None)
+
+
+@functools.lru_cache(maxsize=16384)
+def _week_of(hours_json: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The weekly (opens, closes) slots of an entry's stored hours (many places share a schedule)."""
+    ranges = [DayRange.model_validate(item) for item in json.loads(hours_json)]
+    return tuple(tuple((s.opens, s.closes) for s in day) for day in weekly(ranges))
+
+
+def is_open(hours_json: str | None, now: dt.datetime, departement: str) -> bool:
+    """Open at `now` (holidays included), from the JSON of an entry's hours: the search filter's test."""
+    if not hours_json or hours_json == "[]":
+        return False
+    week = _week_of(hours_json)
+    if not all(week) and holiday_name(now.date(), departement):
+        return False
+    hhmm = now.strftime("%H:%M")
+    return any(opens <= hhmm < closes for opens, closes in week[now.weekday()])

@@ -1,8 +1,9 @@
 """Read and write directory records in the store (no Qt, no network); callers own transactions.
 
 National rows (directory_national) are what a synchronisation or an import replaces. Local
-entries (directory_local), private notes (directory_note) and the correction outbox
-(directory_correction) are separate tables that only the professional's own actions write.
+entries (directory_local), private notes (directory_note), favourites (directory_favourite) and
+the correction outbox (directory_correction) are separate tables that only the professional's own
+actions write.
 """
 
 from __future__ import annotations
@@ -34,25 +35,26 @@ _COLUMNS = (
 
 class EntryNotFound(KnownError):
     def __init__(self, entry_id: str) -> None:
-        super().__init__(f"Fiche d'annuaire introuvable ({entry_id}) : elle a peut-être été supprimée.")
+        super().__init__(f"Structure introuvable dans l'annuaire ({entry_id}) : elle a peut-être été supprimée.")
 
 
 class NotLocalEntry(KnownError):
     def __init__(self) -> None:
         super().__init__(
-            "Cette fiche vient de l'annuaire national : elle ne se modifie pas ici. "
+            "Cette structure vient de l'annuaire national : elle ne se modifie pas ici. "
             "Utilisez « Signaler une correction » ou ajoutez une note privée."
         )
 
 
 @dataclass(frozen=True)
 class StoredEntry:
-    """An entry as the store holds it: its id ('local-…' or the national id), origin and private note."""
+    """An entry as the store holds it: its id ('local-…' or the national id), origin, private note, favourite."""
 
     id: str
     origin: Origin
     entry: DirectoryEntry
     note: str = ""
+    favourite: bool = False
 
 
 def _now() -> dt.datetime:
@@ -178,6 +180,7 @@ def delete_local(conn: Any, entry_id: str) -> None:
         raise NotLocalEntry()
     conn.execute("DELETE FROM directory_local WHERE uuid = ?", (entry_id[len(LOCAL_PREFIX) :],))
     conn.execute("DELETE FROM directory_note WHERE entry_id = ?", (entry_id,))
+    conn.execute("DELETE FROM directory_favourite WHERE entry_id = ?", (entry_id,))
 
 
 def find_local(conn: Any, entry: DirectoryEntry) -> str | None:
@@ -202,7 +205,10 @@ def get_entry(conn: Any, entry_id: str) -> StoredEntry | None:
         origin = "national"
     if row is None:
         return None
-    return StoredEntry(entry_id, origin, DirectoryEntry.model_validate_json(row[0]), get_note(conn, entry_id))
+    favourite = conn.execute("SELECT 1 FROM directory_favourite WHERE entry_id = ?", (entry_id,)).fetchone()
+    return StoredEntry(
+        entry_id, origin, DirectoryEntry.model_validate_json(row[0]), get_note(conn, entry_id), favourite is not None
+    )
 
 
 def get_note(conn: Any, entry_id: str) -> str:
@@ -223,12 +229,35 @@ def set_note(conn: Any, entry_id: str, note: str, *, now: dt.datetime | None = N
     )
 
 
+def note_ids(conn: Any) -> set[str]:
+    """Ids of the entries that have a private note (the list marks them)."""
+    return {str(r[0]) for r in conn.execute("SELECT entry_id FROM directory_note")}
+
+
+# -- favourites (local only, never touched by a synchronisation) -------------------------------
+def set_favourite(conn: Any, entry_id: str, favourite: bool, *, now: dt.datetime | None = None) -> None:
+    """Mark or unmark an entry as a favourite."""
+    if favourite:
+        conn.execute(
+            "INSERT INTO directory_favourite(entry_id, added_at) VALUES(?, ?) ON CONFLICT(entry_id) DO NOTHING",
+            (entry_id, (now or _now()).isoformat()),
+        )
+    else:
+        conn.execute("DELETE FROM directory_favourite WHERE entry_id = ?", (entry_id,))
+
+
+def favourite_ids(conn: Any) -> set[str]:
+    """Ids of the favourite entries."""
+    return {str(r[0]) for r in conn.execute("SELECT entry_id FROM directory_favourite")}
+
+
 # -- correction outbox -------------------------------------------------------------------------
 def add_correction(conn: Any, national_id: str, message: str, *, now: dt.datetime | None = None) -> Correction:
     """Record "Signaler une correction" on a national entry; the synchronisation sends it."""
     if is_local_id(national_id):
         raise KnownError(
-            "Une fiche locale se corrige directement : « Signaler une correction » vaut pour les fiches nationales."
+            "Une structure ajoutée sur ce poste se corrige directement : « Signaler une correction » vaut pour "
+            "l'annuaire national."
         )
     if not message.strip():
         raise KnownError("Décrivez la correction à apporter avant de l'envoyer.")

@@ -1,19 +1,22 @@
 """Directory search over national and local entries: text (FTS5, accent-insensitive, prefix),
-type, commune, and "within N km of a place" sorted by distance — combinable, offline.
+type, commune, "within N km of a place" sorted by distance, « ouvert maintenant » (public holidays
+known) and favourites — combinable, offline.
 
 Radius: an RTREE bounding-box prefilter, then the exact haversine distance on the candidates.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from milpj_desktop.directory.communes import Commune, haversine_km
+from milpj_desktop.directory.hours import is_open
 from milpj_desktop.directory.models import DirectoryEntry
-from milpj_desktop.directory.repository import LOCAL_PREFIX, Origin
+from milpj_desktop.directory.repository import LOCAL_PREFIX, Origin, favourite_ids, note_ids
 
 # Paris, Lyon and Marseille as a whole cover their municipal arrondissements.
 _ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
@@ -40,6 +43,22 @@ class Row:
     commune: str
     postcode: str
     distance_km: float | None
+    has_note: bool = False
+    favourite: bool = False
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The narrowing filters beside text and place: open at an instant, favourites only."""
+
+    open_at: dt.datetime | None = None
+    favourites_only: bool = False
+
+    def any(self) -> bool:
+        return self.open_at is not None or self.favourites_only
+
+
+NO_FILTERS = Filters()
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,7 @@ def _query(
     radius_km: float | None,
     limit: int | None,
     with_data: bool,
+    filters: Filters = NO_FILTERS,
 ) -> list[tuple[Any, ...]]:
     """Rows (id, name, type, commune, postcode, sort_key, rank, distance[, data]) of one table."""
     name = table.name
@@ -119,7 +139,8 @@ def _query(
     source_params: list[Any] = []
     where: list[str] = []
     params: list[Any] = []
-    broad = bool(match) and limit is not None and not (types or commune or place) and _is_broad(conn, fts, match)
+    narrowed = bool(types or commune or filters.any())
+    broad = bool(match) and limit is not None and not (narrowed or place) and _is_broad(conn, fts, match)
     if broad:
         # A short prefix matching thousands of entries: ranking them all costs ~1 s on 100k rows;
         # take the first matches in index order instead (the user is still typing).
@@ -135,7 +156,7 @@ def _query(
         select.append("0.0")
     elif match:
         # Words alone: FTS ranks and cuts to `limit` itself, so only those rows are read.
-        alone = limit is not None and not (types or commune)
+        alone = limit is not None and not narrowed
         cut = " ORDER BY score LIMIT ?" if alone else ""
         source = (
             f"(SELECT rowid AS fid, bm25({fts}, 10.0, 3.0, 1.0) AS score FROM {fts} WHERE {fts} MATCH ?{cut}) f "
@@ -162,6 +183,10 @@ def _query(
         params[:0] = box  # the box is the first condition, its parameters come first
         where.append("distance <= ?")
         params.append(radius_km)
+    if filters.favourites_only:
+        where.append(f"{table.id_sql} IN (SELECT entry_id FROM directory_favourite)")
+    if filters.open_at is not None:
+        where.append("milpj_open(json_extract(t.data, '$.hours'), t.departement)")
     if types:
         where.append(f"t.type IN ({','.join('?' * len(types))})")
         params += types
@@ -203,6 +228,7 @@ def _run(
     radius_km: float | None,
     limit: int | None,
     with_data: bool,
+    filters: Filters = NO_FILTERS,
 ) -> list[tuple[Origin, tuple[Any, ...]]]:
     match = fts_query(text or "")
     if text and text.strip() and not match:
@@ -211,6 +237,9 @@ def _run(
     if around is not None and place is None:
         return []  # a commune without coordinates: no distance to sort by
     conn.create_function("milpj_km", 4, _distance, deterministic=True)
+    if filters.open_at is not None:
+        moment = filters.open_at.replace(tzinfo=None)
+        conn.create_function("milpj_open", 2, lambda hours, dep: is_open(hours, moment, dep or ""))
     merged: list[tuple[Origin, tuple[Any, ...]]] = []
     for table in _TABLES:
         rows = _query(
@@ -223,6 +252,7 @@ def _run(
             radius_km=radius_km,
             limit=limit,
             with_data=with_data,
+            filters=filters,
         )
         merged += [(table.origin, r) for r in rows]
     if place is not None:
@@ -243,6 +273,7 @@ def search(
     around: Commune | Place | tuple[float, float] | None = None,
     radius_km: float | None = None,
     limit: int | None = 200,
+    filters: Filters = NO_FILTERS,
 ) -> list[Hit]:
     """Entries matching every given criterion, national and local together.
 
@@ -258,6 +289,7 @@ def search(
         radius_km=radius_km,
         limit=limit,
         with_data=True,
+        filters=filters,
     )
     return [Hit(r[0], origin, DirectoryEntry.model_validate_json(r[8]), r[7]) for origin, r in rows]
 
@@ -271,8 +303,10 @@ def search_rows(
     around: Commune | Place | tuple[float, float] | None = None,
     radius_km: float | None = None,
     limit: int | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> list[Row]:
-    """Same criteria as search(), light rows only (for a list of up to every entry)."""
+    """Same criteria as search(), light rows only (for a list of up to every entry), each marked
+    when it has a private note or is a favourite."""
     rows = _run(
         conn,
         text=text,
@@ -282,8 +316,19 @@ def search_rows(
         radius_km=radius_km,
         limit=limit,
         with_data=False,
+        filters=filters,
     )
-    return [Row(r[0], origin, r[1], r[2], r[3], r[4], r[7]) for origin, r in rows]
+    notes, favourites = note_ids(conn), favourite_ids(conn)
+    return [Row(r[0], origin, r[1], r[2], r[3], r[4], r[7], r[0] in notes, r[0] in favourites) for origin, r in rows]
+
+
+def mark(row: Row, *, has_note: bool | None = None, favourite: bool | None = None) -> Row:
+    """The same row with its markers changed (after a note or a favourite is saved)."""
+    return replace(
+        row,
+        has_note=row.has_note if has_note is None else has_note,
+        favourite=row.favourite if favourite is None else favourite,
+    )
 
 
 def text_search(conn: Any, text: str, limit: int = 20) -> list[Hit]:

@@ -1,13 +1,17 @@
-"""The store as the features see it: open it ready for use, check it whole (encryption, structure,
-the directory's search indexes)."""
+"""The store as the features see it: created with the embedded contents, opened ready for use,
+checked whole (encryption, structure, the directory's search indexes)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from milpj_desktop import paths
+from milpj_desktop.content.pack import load_pack
+from milpj_desktop.content.repository import import_pack
 from milpj_desktop.directory import indexing
-from milpj_desktop.store import Store
+from milpj_desktop.store import Store, StoreExists
+from milpj_desktop.store.store import check_passphrase, remove_store
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +44,20 @@ def finish_pending(store: Store) -> bool:
 def check_store(store: Store) -> list[str]:
     """Every problem found, in French (empty = all is well)."""
     return store.verify() + indexing.problems(store.conn)
+
+
+def create_with_default_content(passphrase: str) -> Store:
+    """Create the store and load the embedded content pack in one transaction."""
+    check_passphrase(passphrase)
+    if paths.store_path().exists():
+        raise StoreExists(paths.store_path())
+    pack = load_pack(paths.resources_dir() / "contenus")
+    store = Store.create(paths.store_path(), passphrase)
+    try:
+        with store.transaction() as conn:
+            import_pack(conn, pack)
+    except BaseException:
+        store.close()
+        remove_store(paths.store_path())  # a store without its content is not left behind
+        raise
+    return store

@@ -2,7 +2,7 @@
 
 import multiprocessing
 
-from milpj_desktop.cli import main
+from ui.cli import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # the synchronisation's helper processes start from this executable

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,36 @@ from milpj_desktop import paths
 from milpj_desktop.store import Store
 
 PASSPHRASE = "phrase secrète de test"
+ROOT = Path(__file__).resolve().parents[1]
+CLI = (sys.executable, "-m", "ui.cli")  # the `milpj-desktop` command, as installed
+SERVER_CLI = (sys.executable, "-m", "sync.server.cli")  # the `milpj-serveur` command
+
+
+def run_cli(
+    *args: str,
+    passphrase: str | None = PASSPHRASE,
+    env: Mapping[str, str] | None = None,
+    command: tuple[str, ...] = CLI,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a subprocess, with no display, on this test's data folder.
+
+    The data folder comes from the environment the `data_dir` fixture set; `passphrase=None` leaves
+    MILPJ_PASSPHRASE unset (a command that must ask for it, or needs none).
+    """
+    full = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "MILPJ_PASSPHRASE"}}
+    if passphrase is not None:
+        full["MILPJ_PASSPHRASE"] = passphrase
+    full.update(env or {})
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +81,7 @@ def store(data_dir: Path) -> Iterator[Store]:
 @pytest.fixture
 def content_store(data_dir: Path) -> Iterator[Store]:
     """An encrypted store holding the embedded content pack, as after `init`."""
-    from milpj_desktop.cli.store_cmds import create_with_default_content
+    from milpj_desktop.upkeep import create_with_default_content
 
     opened = create_with_default_content(PASSPHRASE)
     yield opened

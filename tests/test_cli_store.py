@@ -16,7 +16,7 @@ def run(*args: str, env_extra: dict[str, str] | None = None, data: Path) -> subp
     env["MILPJ_DATA_DIR"] = str(data)
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", *args],
+        [sys.executable, "-m", "ui.cli", *args],
         capture_output=True,
         text=True,
         env=env,

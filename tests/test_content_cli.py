@@ -17,7 +17,7 @@ def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     env["MILPJ_DATA_DIR"] = str(data)
     env["MILPJ_PASSPHRASE"] = PASSPHRASE
     return subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", *args],
+        [sys.executable, "-m", "ui.cli", *args],
         capture_output=True,
         text=True,
         env=env,
@@ -63,10 +63,11 @@ def test_stage_from_due_date_and_birth_date(content_store: Store, data_dir: Path
 
 def test_stage_bad_input_is_one_french_line(content_store: Store, data_dir: Path) -> None:
     content_store.close()
-    bad = run("etape", "--naissance", "15/01/2026", data=data_dir)
+    bad = run("etape", "--naissance", "15/13/2026", data=data_dir)
     assert bad.returncode == 2
     assert bad.stderr.strip() == (
-        "milpj-desktop : Date de naissance invalide : « 15/01/2026 » (format attendu AAAA-MM-JJ, ex. 2026-05-14)."
+        "milpj-desktop : Date de naissance : « 15/13/2026 » n'est pas une date : "
+        "écrivez-la JJ/MM/AAAA, par exemple 15/03/2027."
     )
     future = run("etape", "--naissance", "2026-05-01", "--aujourdhui", "2026-04-01", data=data_dir)
     assert future.returncode == 2

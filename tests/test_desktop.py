@@ -283,7 +283,7 @@ def test_second_instance_for_same_folder_activates_the_first(qtbot: QtBot, tmp_p
 @pytest.mark.usefixtures("file_log")
 def test_second_launch_says_so_in_french_and_exits(data_dir: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MILPJ_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "milpj_desktop.cli"]
+    command = [sys.executable, "-m", "ui.cli"]
     first = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         log_file = data_dir / "journaux" / LOG_FILE

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from milpj_desktop import paths
-from milpj_desktop.cli import main
 from milpj_desktop.directory import repository
 from milpj_desktop.store import Store
 from tests.conftest import PASSPHRASE
+from ui.cli import main
 
 MAIRIES = Path("/work/shared/data/mairies.csv")
 

@@ -481,7 +481,7 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     full.pop("DISPLAY", None)
     full.pop("WAYLAND_DISPLAY", None)
     return subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", "fiche", *args],
+        [sys.executable, "-m", "ui.cli", "fiche", *args],
         capture_output=True,
         text=True,
         cwd=ROOT,

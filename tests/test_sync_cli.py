@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from milpj_desktop.cli.store_cmds import create_with_default_content
+from milpj_desktop.upkeep import create_with_default_content
 from sync.protocol import Collection
 from sync.server.db import ServerDB
 from tests.conftest import PASSPHRASE
@@ -35,7 +35,7 @@ def server(tmp_path: Path) -> Iterator[SyncServer]:
 def _run(*args: str, token: str = TOKEN) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, "MILPJ_JETON": token}
     return subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", *args],
+        [sys.executable, "-m", "ui.cli", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

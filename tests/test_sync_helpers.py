@@ -22,7 +22,7 @@ CHILD = textwrap.dedent(
     import sys
     from pathlib import Path
     from milpj_desktop import paths
-    from milpj_desktop.cli.store_cmds import create_with_default_content
+    from milpj_desktop.upkeep import create_with_default_content
     from sync.engine import DirectAccess, SyncEngine, SyncRequest
 
     url, token, passphrase, depts = sys.argv[1:5]

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from milpj_desktop import paths
-from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
 from milpj_desktop.store import Store
-from milpj_desktop.upkeep import check_store, open_store
+from milpj_desktop.upkeep import check_store, create_with_default_content, open_store
 from sync.protocol import Collection
 from tests.conftest import PASSPHRASE
 from tests.test_sync_support import (
@@ -47,7 +46,7 @@ def server(tmp_path: Path) -> Iterator[SyncServer]:
 
 def _client(server: SyncServer, *extra: str, depts: frozenset[str] = DEPTS) -> subprocess.Popen[str]:
     env = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, "MILPJ_JETON": TOKEN, "QT_QPA_PLATFORM": "offscreen"}
-    command = [sys.executable, "-m", "milpj_desktop.cli", "synchroniser", "--serveur", server.url, "--par-page", "15"]
+    command = [sys.executable, "-m", "ui.cli", "synchroniser", "--serveur", server.url, "--par-page", "15"]
     command += ["--departements", ",".join(sorted(depts)), *extra]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

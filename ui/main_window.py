@@ -8,10 +8,9 @@ from pathlib import Path
 
 from milpj_desktop import PRODUCT_NAME, PRODUCT_SHORT, paths
 from milpj_desktop.changes import Changes
-from milpj_desktop.cli.store_cmds import create_with_default_content
 from milpj_desktop.settings import Settings, load_settings
 from milpj_desktop.store import Store
-from milpj_desktop.upkeep import open_store
+from milpj_desktop.upkeep import create_with_default_content, open_store
 from sync.state import last_run
 from ui.context import AppContext
 from ui.dialogs.about import AboutDialog

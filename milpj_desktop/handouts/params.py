@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints, ValidationError, create_model
 
+from milpj_desktop import frenchdates
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.handouts.errors import HandoutParamError
 from milpj_desktop.validation import french_reason
@@ -16,7 +17,6 @@ from milpj_desktop.validation import french_reason
 ParamKind = Literal["articles", "commune", "radius_km", "directory_types", "date", "stage", "time", "copies"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)?$")
 MAX_ARTICLES = 12
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -84,11 +84,9 @@ def parse_date(value: object) -> dt.date:
     else:
         text = str(value).strip()
         try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"date attendue au format AAAA-MM-JJ (reçu « {text} »)") from None
+            day = frenchdates.parse_date(text)
+        except frenchdates.BadDate:
+            raise ValueError(f"date attendue au format JJ/MM/AAAA ou AAAA-MM-JJ (reçu « {text} »)") from None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise ValueError(f"année hors de la plage {MIN_YEAR}–{MAX_YEAR}")
     return day

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import platformdirs
 
-from milpj_desktop.cli import FrenchParser
+from milpj_desktop.frenchargs import FrenchParser
 from sync.protocol import Collection
 from sync.server.db import FAULT_KINDS, ServerDB
 

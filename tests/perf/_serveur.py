@@ -21,9 +21,9 @@ ALL_DEPARTEMENTS = ",".join(
 
 def available() -> bool:
     """The reference server and the client command both exist in this checkout."""
-    from milpj_desktop.cli import COMMAND_MODULES
+    from ui.cli import COMMAND_MODULES
 
-    return (REPO / "sync" / "server" / "cli.py").exists() and "milpj_desktop.cli.sync_cmds" in COMMAND_MODULES
+    return (REPO / "sync" / "server" / "cli.py").exists() and "sync.commands" in COMMAND_MODULES
 
 
 def free_port() -> int:
@@ -125,7 +125,7 @@ def client_env(data_dir: Path, tmp: Path | None = None) -> dict[str, str]:
 
 
 def client_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "milpj_desktop.cli", *args]
+    return [sys.executable, "-m", "ui.cli", *args]
 
 
 def run_client(data_dir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:

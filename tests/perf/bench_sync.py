@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
-from milpj_desktop.cli.store_cmds import create_with_default_content  # noqa: E402
+from milpj_desktop.upkeep import create_with_default_content  # noqa: E402
 from milpj_desktop.worker import Cancelled  # noqa: E402
 from sync.engine import DirectAccess, Progress, SyncEngine, SyncRequest  # noqa: E402
 from sync.protocol import COLLECTIONS, Collection, departements_param  # noqa: E402

@@ -105,7 +105,7 @@ class Session:
         self, *args: str, check: bool = True, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
-            [sys.executable, "-m", "milpj_desktop.cli", *args],
+            [sys.executable, "-m", "ui.cli", *args],
             cwd=self.root,
             env=env or self.env(),
             capture_output=True,
@@ -169,9 +169,9 @@ def _free_port() -> int:
 
 def sync_available() -> bool:
     """The reference server and the client command both exist in this checkout."""
-    from milpj_desktop.cli import COMMAND_MODULES
+    from ui.cli import COMMAND_MODULES
 
-    return (REPO / "sync" / "server" / "cli.py").exists() and "milpj_desktop.cli.sync_cmds" in COMMAND_MODULES
+    return (REPO / "sync" / "server" / "cli.py").exists() and "sync.commands" in COMMAND_MODULES
 
 
 def _sync(session: Session, size: int) -> None:

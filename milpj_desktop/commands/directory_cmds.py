@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from milpj_desktop.cli.common import open_store
+from milpj_desktop.commands.common import open_store
 from milpj_desktop.directory import criteria
 from milpj_desktop.directory.communes import Commune
 from milpj_desktop.directory.csvio import COLUMNS, import_file, write_csv

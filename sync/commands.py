@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from milpj_desktop import paths
-from milpj_desktop.cli.common import open_store
+from milpj_desktop.commands.common import open_store
 from milpj_desktop.errors import KnownError
 from milpj_desktop.settings import Settings, load_settings, save_settings
 from sync.protocol import parse_departements

@@ -6,14 +6,11 @@ import argparse
 from typing import Any
 
 from milpj_desktop import paths
-from milpj_desktop.cli.common import NEW_PASSPHRASE_ENV, open_store, read_passphrase
-from milpj_desktop.content.pack import load_pack
-from milpj_desktop.content.repository import count_articles, count_events, import_pack
+from milpj_desktop.commands.common import NEW_PASSPHRASE_ENV, open_store, read_passphrase
+from milpj_desktop.content.repository import count_articles, count_events
 from milpj_desktop.errors import KnownError
-from milpj_desktop.store import Store, StoreExists
 from milpj_desktop.store.errors import PASSPHRASE_ADVICE
-from milpj_desktop.store.store import check_passphrase, remove_store
-from milpj_desktop.upkeep import check_store
+from milpj_desktop.upkeep import check_store, create_with_default_content
 
 
 def register(sub: Any) -> None:
@@ -29,21 +26,7 @@ def register(sub: Any) -> None:
     rekey.set_defaults(func=cmd_rekey)
 
 
-def create_with_default_content(passphrase: str) -> Store:
-    """Create the store and load the embedded content pack in one transaction."""
-    check_passphrase(passphrase)
-    if paths.store_path().exists():
-        raise StoreExists(paths.store_path())
-    pack = load_pack(paths.resources_dir() / "contenus")
-    store = Store.create(paths.store_path(), passphrase)
-    try:
-        with store.transaction() as conn:
-            import_pack(conn, pack)
-    except BaseException:
-        store.close()
-        remove_store(paths.store_path())  # a store without its content is not left behind
-        raise
-    return store
+__all__ = ["create_with_default_content", "register"]  # the first run's use case lives in upkeep
 
 
 def cmd_init(args: argparse.Namespace) -> int:

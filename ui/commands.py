@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from milpj_desktop.cli.common import open_store
+from milpj_desktop.commands.common import open_store
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import HandoutParamError, get_template, load_templates, prepare
 from milpj_desktop.handouts.history import record_print

@@ -8,11 +8,12 @@ import json
 import sys
 from typing import Any
 
-from milpj_desktop.cli.common import open_store
+from milpj_desktop.commands.common import open_store
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.search import KIND_ARTICLE, SearchHit, global_search
 from milpj_desktop.content.timeline import DatedEvent, current_stage, describe_position, upcoming_events
 from milpj_desktop.errors import KnownError
+from milpj_desktop.frenchdates import BadDate, parse_date
 
 KIND_LABELS = {KIND_ARTICLE: "article", "annuaire": "annuaire"}
 DEFAULT_EVENT_COUNT = 8
@@ -35,9 +36,9 @@ def register(sub: Any) -> None:
         description="Calcule l'étape des 1000 jours (terme fixé à 41 SA) et liste les prochains événements datés.",
     )
     which = stage.add_mutually_exclusive_group(required=True)
-    which.add_argument("--terme", metavar="AAAA-MM-JJ", help="date prévue d'accouchement")
-    which.add_argument("--naissance", metavar="AAAA-MM-JJ", help="date de naissance")
-    stage.add_argument("--aujourdhui", metavar="AAAA-MM-JJ", help="date de référence (aujourd'hui par défaut)")
+    which.add_argument("--terme", metavar="DATE", help="date prévue d'accouchement (JJ/MM/AAAA ou AAAA-MM-JJ)")
+    which.add_argument("--naissance", metavar="DATE", help="date de naissance (JJ/MM/AAAA ou AAAA-MM-JJ)")
+    stage.add_argument("--aujourdhui", metavar="DATE", help="date de référence (aujourd'hui par défaut)")
     stage.add_argument(
         "--nombre", type=int, default=DEFAULT_EVENT_COUNT, metavar="N", help="nombre d'événements listés (8)"
     )
@@ -45,11 +46,12 @@ def register(sub: Any) -> None:
     stage.set_defaults(func=cmd_stage)
 
 
-def parse_date(value: str, what: str) -> dt.date:
+def _date(text: str, what: str) -> dt.date:
+    """A date option, JJ/MM/AAAA or AAAA-MM-JJ; the error names which date was wrong."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise KnownError(f"Date {what} invalide : « {value} » (format attendu AAAA-MM-JJ, ex. 2026-05-14).") from exc
+        return parse_date(text)
+    except BadDate as exc:
+        raise KnownError(f"Date {what} : {exc.message}") from None
 
 
 def _print_hits(hits: list[SearchHit]) -> None:
@@ -93,9 +95,9 @@ def _event_json(placed: DatedEvent, stage_names: dict[str, str]) -> dict[str, An
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
-    due = parse_date(args.terme, "du terme") if args.terme else None
-    birth = parse_date(args.naissance, "de naissance") if args.naissance else None
-    today = parse_date(args.aujourdhui, "de référence") if args.aujourdhui else dt.date.today()
+    due = _date(args.terme, "du terme") if args.terme else None
+    birth = _date(args.naissance, "de naissance") if args.naissance else None
+    today = _date(args.aujourdhui, "de référence") if args.aujourdhui else dt.date.today()
     if args.nombre < 0:
         raise KnownError("Le nombre d'événements doit être positif ou nul.")
     stage_id = current_stage(due_date=due, birth_date=birth, today=today)

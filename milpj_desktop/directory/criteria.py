@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
-from milpj_desktop.directory.communes import Commune, fold, resolve
+from milpj_desktop.directory.communes import Commune, UnknownCommune, fold, resolve_unique
 from milpj_desktop.directory.models import TYPE_LABELS
 from milpj_desktop.errors import KnownError
 
@@ -17,9 +17,7 @@ class UnknownType(KnownError):
         super().__init__(f"Type « {text} » inconnu. Types possibles : {', '.join(DIRECTORY_TYPE_IDS)}.")
 
 
-class UnknownPlace(KnownError):
-    def __init__(self, text: str) -> None:
-        super().__init__(f"Commune ou code postal « {text} » introuvable dans la liste des communes.")
+UnknownPlace = UnknownCommune  # the name the command line and the window used before
 
 
 def parse_type(text: str) -> str:
@@ -42,17 +40,15 @@ def parse_types(values: list[str]) -> list[str]:
     return out
 
 
-def commune_of(text: str) -> Commune:
-    """A commune from a name or postcode; a French error when none matches."""
-    found = resolve(text)
-    if found is None:
-        raise UnknownPlace(text)
-    return found
+def commune_of(text: str, *, most_populous: bool = False) -> Commune:
+    """A commune from a name or postcode; a French error when none matches, or when several do
+    (their list), unless the most populous is asked for."""
+    return resolve_unique(text, most_populous=most_populous)
 
 
-def place(text: str) -> Commune:
+def place(text: str, *, most_populous: bool = False) -> Commune:
     """A commune to measure distances from (it must have coordinates)."""
-    found = commune_of(text)
+    found = commune_of(text, most_populous=most_populous)
     if found.lat is None or found.lon is None:
         raise KnownError(f"La commune {found.name} n'a pas de coordonnées : impossible de mesurer des distances.")
     return found

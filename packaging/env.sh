@@ -40,18 +40,51 @@ find_python() {
     return 1
 }
 
+dependencies_hash() {
+    # What pip would install depends only on pyproject.toml (the code itself is installed editable).
+    sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1
+}
+
+extras_covered() {
+    # $1: extras wanted, $2: extras installed (comma-separated): true if each wanted one is installed.
+    local wanted
+    for wanted in ${1//,/ }; do
+        case ",$2," in *",$wanted,"*) ;; *) return 1 ;; esac
+    done
+}
+
 ensure_venv() {
     # $1: the extras to install, e.g. "dev,serveur" (empty for the app alone).
-    local extras="$1" python
-    python=$(find_python)
+    # pip runs only when the venv is new, pyproject.toml changed or an extra is missing: a launch with
+    # everything in place needs no network (a midwife at a family's home opens the app offline).
+    local extras="$1" python stamp="$VENV/.installation-milpj" wanted_hash installed_hash="" installed_extras=""
+    wanted_hash=$(dependencies_hash)
+    if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ]; then
+        installed_hash=$(sed -n 1p "$stamp")
+        installed_extras=$(sed -n 2p "$stamp")
+        if [ "$installed_hash" = "$wanted_hash" ] && extras_covered "$extras" "$installed_extras"; then
+            return 0
+        fi
+    fi
+    python=$(find_python) || return 1
     if [ ! -x "$VENV/bin/python" ]; then
         if ! "$python" -m venv "$VENV" 2>/dev/null; then
             ensure_system_packages python3-venv
-            "$python" -m venv "$VENV"
+            "$python" -m venv "$VENV" || return 1
         fi
-        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q --upgrade pip || return 1
     fi
+    # Keep the extras installed before (lancer.sh after tester.sh must not drop the test tools).
+    local all="$installed_extras" wanted
+    for wanted in ${extras//,/ }; do
+        extras_covered "$wanted" "$all" || all="${all:+$all,}$wanted"
+    done
     local target="$ROOT"
-    [ -n "$extras" ] && target="$ROOT[$extras]"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target"
+    [ -n "$all" ] && target="$ROOT[$all]"
+    echo "Installation des dépendances Python dans $VENV (première fois, ou pyproject.toml a changé)…"
+    if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$target"; then
+        echo "L'installation des dépendances a échoué (pas de réseau ?). Relancez une fois connecté." >&2
+        return 1
+    fi
+    printf '%s\n%s\n' "$wanted_hash" "$all" > "$stamp"
 }

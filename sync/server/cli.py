@@ -124,10 +124,20 @@ def admin(db: ServerDB, args: argparse.Namespace) -> int:
     return 0
 
 
-def serve(db: ServerDB, args: argparse.Namespace) -> int:
-    import uvicorn
+SERVER_EXTRA_MISSING = (
+    "milpj-serveur : le serveur de référence a besoin de FastAPI et uvicorn (extra « serveur »). "
+    "Lancez-le par « bash packaging/serveur.sh », qui les installe, ou : .venv/bin/pip install -e '.[serveur]'"
+)
 
-    from sync.server.app import create_app
+
+def serve(db: ServerDB, args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from sync.server.app import create_app
+    except ImportError:  # installed by lancer.sh (the app alone), without the server's extra
+        print(SERVER_EXTRA_MISSING, file=sys.stderr)
+        return 2
     from sync.server.demo import DEMO_TOKEN, load_demo
 
     if args.demo:

@@ -34,6 +34,9 @@ out=$(run "$APP" --version) || fail "--version a échoué"
 [[ "$out" =~ ^milpj-desktop\ [0-9]+\.[0-9]+\.[0-9]+ ]] || fail "--version inattendu : $out"
 ok "--version : $out"
 
+find "$WORK/paquet" -name qtbase_fr.qm | grep -q . || fail "traduction française de Qt absente du paquet (qtbase_fr.qm)"
+ok "traduction française de Qt présente (qtbase_fr.qm)"
+
 out=$(run MILPJ_PASSPHRASE="$PASS" "$APP" init) || fail "init a échoué : $out"
 grep -q "Contenus chargés : [1-9][0-9]* articles" <<<"$out" || fail "init n'a pas chargé les contenus : $out"
 [ -s "$WORK/donnees/milpj.db" ] || fail "init n'a pas créé milpj.db"

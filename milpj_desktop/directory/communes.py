@@ -84,7 +84,7 @@ class UnknownCommune(KnownError):
     """Nothing in the gazetteer answers to this text."""
 
     def __init__(self, text: str, note: str = "") -> None:
-        super().__init__(note or f"Commune ou code postal introuvable : « {text.strip()} ».")
+        super().__init__(note or f"Commune ou code postal « {text.strip()} » introuvable dans la liste des communes.")
 
 
 class AmbiguousCommune(KnownError):

@@ -7,12 +7,18 @@ from collections.abc import Callable
 from milpj_desktop import PRODUCT_SHORT
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from ui.qt import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QEvent,
     QFormLayout,
+    QGuiApplication,
+    QKeyEvent,
     QLabel,
     QLineEdit,
+    QObject,
     QProgressBar,
+    QShowEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -21,17 +27,53 @@ from ui.widgets import error_label
 
 Attempt = Callable[[str, Callable[[str], None]], None]
 
+LOST_WARNING = (
+    "<b>Attention :</b> la phrase secrète n'est enregistrée nulle part. "
+    "Si vous l'oubliez, vos données ne pourront pas être récupérées."
+)
+CAPS_WARNING = "Verrouillage des majuscules activé ?"
+_X11_LOCK_MASK = 0x2  # the X11 state bit of Caps Lock (xcb passes the state as native modifiers)
 
-def _password_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    field.setMinimumWidth(320)
-    return field
+
+def caps_lock_from_key(event: QKeyEvent) -> bool | None:
+    """Whether Caps Lock is on, read from one key press; None when this key cannot tell.
+
+    Qt has no portable way to read Caps Lock. Under X11 (xcb) the native modifiers carry the
+    keyboard state, Lock bit included. Elsewhere (Wayland, Windows, macOS, offscreen) a letter
+    tells it: upper case without Shift, or lower case with Shift, means Caps Lock is on. So the
+    warning there appears only from the first letter typed, and a key that is not a letter tells
+    nothing (digits, punctuation, letters without case).
+    """
+    if QGuiApplication.platformName() == "xcb" and event.nativeModifiers():
+        return bool(event.nativeModifiers() & _X11_LOCK_MASK)
+    text = event.text()
+    if len(text) != 1 or not text.isalpha() or text.upper() == text.lower():
+        return None
+    shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+    return text.isupper() != shift
+
+
+class CapsLockWatcher(QObject):
+    """Watches key presses in the passphrase fields and shows or hides the Caps Lock warning."""
+
+    def __init__(self, label: QLabel) -> None:
+        super().__init__(label)
+        self.label = label
+
+    def watch(self, field: QLineEdit) -> None:
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            state = caps_lock_from_key(event)
+            if state is not None:
+                self.label.setVisible(state)
+        return False
 
 
 class _PassphraseDialog(QDialog):
-    """Shared frame: a message line, a busy bar and OK / Quitter buttons."""
+    """Shared frame: the fields, a short error line and the Caps Lock warning under them, « Afficher
+    la phrase secrète », the lost-passphrase warning (always shown), a busy bar and OK / Quitter."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
         super().__init__(parent)
@@ -39,8 +81,26 @@ class _PassphraseDialog(QDialog):
         self.setModal(True)
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.error = error_label()
         self.error.setStyleSheet(self.error.styleSheet() + " font-weight: bold;")
+        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.caps = QLabel(f"<b>⚠ {CAPS_WARNING}</b>")
+        self.caps.setObjectName("majuscules")
+        self.caps.setAccessibleName("Avertissement : verrouillage des majuscules")
+        policy = self.caps.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # no layout jump when it appears
+        self.caps.setSizePolicy(policy)
+        self.caps.setVisible(False)
+        self.caps_watcher = CapsLockWatcher(self.caps)
+        self.show_text = QCheckBox("&Afficher la phrase secrète")
+        self.show_text.setAccessibleName("Afficher la phrase secrète")
+        self.show_text.toggled.connect(self._show_passphrase)
+        self.warning = QLabel(LOST_WARNING)
+        self.warning.setObjectName("avertissement-perte")
+        self.warning.setTextFormat(Qt.TextFormat.RichText)
+        self.warning.setWordWrap(True)
+        self.warning.setAccessibleName("Avertissement : phrase secrète oubliée, données perdues")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -51,12 +111,39 @@ class _PassphraseDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         self.attempt: Attempt | None = None
+        self.secrets: list[QLineEdit] = []
+
+    def secret_field(self, name: str) -> QLineEdit:
+        """A passphrase field: hidden text unless « Afficher » is ticked, watched for Caps Lock."""
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        field.setMinimumWidth(320)
+        self.caps_watcher.watch(field)
+        self.secrets.append(field)
+        return field
 
     def finish_layout(self) -> None:
+        self.form.addRow("", self.show_text)
         self.layout_.addLayout(self.form)
         self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.caps)
+        self.layout_.addWidget(self.warning)
         self.layout_.addWidget(self.busy)
         self.layout_.addWidget(self.buttons)
+
+    def _show_passphrase(self, visible: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        for field in self.secrets:
+            field.setEchoMode(mode)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Two lines wait for a message at the text size of the moment: a short error does not move anything."""
+        metrics = self.fontMetrics()
+        self.error.setMinimumHeight(metrics.lineSpacing() * 2 + 2)
+        self.setMinimumWidth(min(metrics.averageCharWidth() * 64, self.screen().availableGeometry().width()))
+        self.adjustSize()  # wrapped texts get the height they need at this width (intro, warning)
+        super().showEvent(event)
 
     def set_working(self, working: bool) -> None:
         self.busy.setVisible(working)
@@ -67,6 +154,8 @@ class _PassphraseDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.set_working(False)
         self.error.setText(message)
+        if self.height() < self.heightForWidth(self.width()):  # a rare long message: grow, never cut
+            self.adjustSize()
 
     def _submit(self) -> None:
         passphrase = self.validate()
@@ -84,25 +173,23 @@ class FirstRunDialog(_PassphraseDialog):
     """Explains why the passphrase matters, asks it twice, then creates the store."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, "Bienvenue — créer votre phrase secrète", "Créer mes données chiffrées")
+        super().__init__(parent, f"Bienvenue — {PRODUCT_SHORT}", "Créer mes données chiffrées")
         intro = QLabel(
             "<p>Les coordonnées et les notes que vous enregistrerez restent sur cet ordinateur, "
             "chiffrées. Choisissez une <b>phrase secrète</b> : elle vous sera demandée à chaque "
             "ouverture et après une période d'inactivité.</p>"
             f"<p>{PASSPHRASE_ADVICE}</p>"
-            "<p><b>Attention :</b> elle n'est enregistrée nulle part. Si vous l'oubliez, les données "
-            "ne pourront pas être récupérées.</p>"
         )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.TextFormat.RichText)
         self.layout_.addWidget(intro)
-        self.first = _password_field("Phrase secrète")
-        self.second = _password_field("Confirmation de la phrase secrète")
+        self.first = self.secret_field("Phrase secrète")
+        self.second = self.secret_field("Confirmation de la phrase secrète")
         self.form.addRow("&Phrase secrète :", self.first)
-        self.form.addRow("&Confirmation :", self.second)
         self.hint = QLabel()
         self.hint.setAccessibleName("Longueur de la phrase secrète")
         self.form.addRow("", self.hint)
+        self.form.addRow("&Confirmation :", self.second)
         self.first.textChanged.connect(self._update_hint)
         self._update_hint()
         self.finish_layout()
@@ -118,10 +205,13 @@ class FirstRunDialog(_PassphraseDialog):
     def validate(self) -> str | None:
         first = self.first.text()
         if len(first) < MIN_PASSPHRASE:
-            self.show_error(PASSPHRASE_ADVICE)
+            self.show_error(f"Trop courte : au moins {MIN_PASSPHRASE} caractères.")
+            self.first.setFocus()
             return None
         if first != self.second.text():
             self.show_error("Les deux saisies ne sont pas identiques.")
+            self.second.selectAll()
+            self.second.setFocus()
             return None
         return first
 
@@ -135,7 +225,7 @@ class UnlockDialog(_PassphraseDialog):
         intro = QLabel(f"{text} Saisissez votre phrase secrète pour les ouvrir.")
         intro.setWordWrap(True)
         self.layout_.addWidget(intro)
-        self.passphrase = _password_field("Phrase secrète")
+        self.passphrase = self.secret_field("Phrase secrète")
         self.form.addRow("&Phrase secrète :", self.passphrase)
         self.finish_layout()
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 
@@ -27,3 +31,41 @@ def _restore(kind: type[KnownError], message: str, state: dict[str, Any]) -> Kno
     Exception.__init__(error, message)
     error.__dict__.update(state)
     return error
+
+
+class FileWriteError(KnownError):
+    """A file we write (key file, export, media, PDF) could not be written: the disk said why."""
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.errno = exc.errno
+        super().__init__(f"Écriture impossible de {path}\u00a0: {os_reason(exc)}")
+
+
+_REASONS = {
+    errno.ENOSPC: "le disque est plein. Libérez de la place sur le disque, puis recommencez.",
+    errno.EDQUOT: "votre quota d’espace disque est atteint. Libérez de la place, puis recommencez.",
+    errno.EFBIG: "le fichier dépasse la taille permise sur ce disque. Choisissez un autre emplacement.",
+    errno.EROFS: "le disque est en lecture seule. Choisissez un autre emplacement.",
+    errno.EACCES: "accès refusé. Vérifiez les droits du dossier ou choisissez un autre emplacement.",
+    errno.EPERM: "accès refusé. Vérifiez les droits du dossier ou choisissez un autre emplacement.",
+    errno.ENOENT: "le dossier n’existe pas. Choisissez un autre emplacement.",
+    errno.EIO: "erreur de lecture ou d’écriture du disque. Vérifiez le disque (ou la clé USB), puis recommencez.",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The French reason for an OS error on a file, with what to do."""
+    return _REASONS.get(
+        exc.errno or 0, f"erreur du système ({exc.strerror or exc}). Vérifiez le disque, puis recommencez."
+    )
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an OSError while writing `path` into a French known error; the partial file is removed."""
+    try:
+        yield
+    except OSError as exc:
+        with suppress(OSError):
+            path.unlink(missing_ok=True)
+        raise FileWriteError(path, exc) from exc

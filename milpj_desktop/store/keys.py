@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from milpj_desktop.files import write_atomic
 
 KDF_NAME = "pbkdf2-hmac-sha512"
 KDF_ITERATIONS = 256_000
@@ -38,12 +40,36 @@ class RawKey:
 
 
 @dataclass(frozen=True)
+class KeySide:
+    """One side of a change of passphrase: the salt, the iterations and the verifier of its key."""
+
+    salt: bytes
+    iterations: int
+    verifier: str
+
+    def derive(self, passphrase: str) -> RawKey | None:
+        """The key for this side when the passphrase is this side's, else None."""
+        raw = derive(passphrase, self.salt, self.iterations)
+        return raw if hmac.compare_digest(raw.verifier(), self.verifier) else None
+
+
+@dataclass(frozen=True)
+class KeyChange:
+    """A change of passphrase under way, recorded (fsynced) before the file is re-encrypted: after a
+    crash, whichever side's key reads the file is the passphrase that opens it."""
+
+    old: KeySide
+    new: KeySide
+
+
+@dataclass(frozen=True)
 class KeyParams:
     """What the sidecar file records: how to derive, and how to check, the key."""
 
     kdf: str
     iterations: int
     verifier: str | None
+    change: KeyChange | None = None
 
 
 def derive(passphrase: str, salt: bytes, iterations: int = KDF_ITERATIONS) -> RawKey:
@@ -55,18 +81,30 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
-def write_params(path: Path, raw: RawKey, iterations: int = KDF_ITERATIONS) -> None:
-    """Write the sidecar atomically (temporary file + rename)."""
-    data = {
+def side(raw: RawKey, iterations: int = KDF_ITERATIONS) -> KeySide:
+    return KeySide(salt=raw.salt, iterations=iterations, verifier=raw.verifier())
+
+
+def write_params(path: Path, raw: RawKey, iterations: int = KDF_ITERATIONS, *, change: KeyChange | None = None) -> None:
+    """Write the sidecar durably (temporary file, fsync, rename, fsync of the folder)."""
+    data: dict[str, Any] = {
         "format": "milpj-desktop-cle",
         "version": 1,
         "kdf": KDF_NAME,
         "iterations": iterations,
         "verifier": raw.verifier(),
     }
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    if change is not None:
+        data["changement"] = {"ancien": _side_json(change.old), "nouveau": _side_json(change.new)}
+    write_atomic(path, json.dumps(data, indent=2).encode("utf-8"))
+
+
+def _side_json(part: KeySide) -> dict[str, Any]:
+    return {"sel": part.salt.hex(), "iterations": part.iterations, "verifier": part.verifier}
+
+
+def _side_of(data: dict[str, Any]) -> KeySide:
+    return KeySide(salt=bytes.fromhex(data["sel"]), iterations=int(data["iterations"]), verifier=str(data["verifier"]))
 
 
 def read_params(path: Path) -> KeyParams:
@@ -75,7 +113,11 @@ def read_params(path: Path) -> KeyParams:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("kdf") != KDF_NAME:
             raise ValueError(data.get("kdf"))
-        return KeyParams(kdf=KDF_NAME, iterations=int(data["iterations"]), verifier=str(data["verifier"]))
+        pending = data.get("changement")
+        change = None if pending is None else KeyChange(_side_of(pending["ancien"]), _side_of(pending["nouveau"]))
+        return KeyParams(
+            kdf=KDF_NAME, iterations=int(data["iterations"]), verifier=str(data["verifier"]), change=change
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return KeyParams(kdf=KDF_NAME, iterations=KDF_ITERATIONS, verifier=None)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from milpj_desktop.store.connection import rollback
+
 _FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -47,9 +49,8 @@ def apply_pending(conn: Any, migrations: list[Migration] | None = None) -> list[
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {migration.version:d}")
             conn.execute("COMMIT")
-        except Exception:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+        except BaseException:
+            rollback(conn)
             raise
         applied.append(migration.version)
     return applied

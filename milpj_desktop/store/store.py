@@ -12,14 +12,18 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sq
 
-from milpj_desktop.store import keys, migrate
+from milpj_desktop.errors import KnownError
+from milpj_desktop.store import connection, keys, migrate
 from milpj_desktop.store.errors import (
     MIN_PASSPHRASE,
+    ChangeInterrupted,
     CorruptStore,
     NotOurFile,
     StoreExists,
+    StoreInUse,
     StoreLocked,
     StoreMissing,
+    StoreUnreadable,
     TruncatedFile,
     WeakPassphrase,
     WrongPassphrase,
@@ -45,8 +49,8 @@ def _keyfile(path: Path) -> Path:
 
 
 def connect_raw(path: Path, raw: keys.RawKey) -> Connection:
-    """Open a keyed connection with our pragmas; no read is done yet."""
-    conn = sq.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10.0)
+    """Open a keyed connection with our pragmas (errors classified, see connection.py); no read is done yet."""
+    conn = connection.connect(path)
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {raw.pragma_value()}")
     return conn
@@ -106,11 +110,46 @@ class Store:
         """Open an existing store; a wrong passphrase leaves every byte of the file as it was."""
         salt = _precheck(path)
         params = keys.read_params(_keyfile(path))
+        if params.change is not None:
+            return cls._open_during_change(path, passphrase, params.change)
         raw = keys.derive(passphrase, salt, params.iterations)
         verdict = keys.matches(raw, params)
         if verdict is False:
             raise WrongPassphrase()
-        return cls._open_raw(path, raw, known_good=verdict is True)
+        try:
+            return cls._open_raw(path, raw, known_good=verdict is True)
+        except CorruptStore:
+            if keys.read_params(_keyfile(path)) != params:  # keyed again by another process meanwhile
+                raise ChangeInterrupted(old_still_valid=False) from None
+            raise
+
+    @classmethod
+    def _open_during_change(cls, path: Path, passphrase: str, change: keys.KeyChange) -> Store:
+        """A change of passphrase was under way: the side whose key reads the file wins, the key file says so."""
+        old, new = change.old.derive(passphrase), change.new.derive(passphrase)
+        if old is None and new is None:
+            raise WrongPassphrase()
+        store = cls._settle(path, [(raw, part) for raw, part in ((old, change.old), (new, change.new)) if raw])
+        if store is None:
+            raise ChangeInterrupted(old_still_valid=old is None)
+        return store
+
+    @classmethod
+    def _settle(cls, path: Path, candidates: list[tuple[keys.RawKey, keys.KeySide]]) -> Store | None:
+        """Open with the first candidate key that reads the file (SQLite rolls an interrupted re-encryption
+        back first) and record that key alone in the key file; None when none reads it."""
+        for raw, part in candidates:
+            try:
+                store = cls._open_raw(path, raw, known_good=False)
+            except WrongPassphrase:
+                continue
+            try:
+                keys.write_params(_keyfile(path), raw, part.iterations)
+            except BaseException:
+                store.close()
+                raise
+            return store
+        return None
 
     @classmethod
     def _open_raw(cls, path: Path, raw: keys.RawKey, *, known_good: bool) -> Store:
@@ -118,18 +157,19 @@ class Store:
         try:
             try:
                 conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sq.DatabaseError as exc:
-                if isinstance(exc, sq.OperationalError) or known_good:
-                    raise
+            except (StoreUnreadable, CorruptStore) as exc:  # wrong key, or a damaged first page
+                if known_good:
+                    raise CorruptStore(path) from exc
                 raise WrongPassphrase(maybe_corrupt=True) from exc
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 raise NotOurFile(path, "base chiffrée d'une autre application")
             _tune(conn)
             migrate.apply_pending(conn)
+        except KnownError:
+            conn.close()
+            raise
         except sq.DatabaseError as exc:
             conn.close()
-            if isinstance(exc, sq.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
-                raise StoreLocked() from exc
             log.warning("ouverture impossible du magasin : %s", exc)  # technical detail, no data
             raise CorruptStore(path) from exc
         except BaseException:
@@ -145,26 +185,78 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.conn
+                self.conn.execute("COMMIT")
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                connection.rollback(self.conn)
                 raise
-            self.conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         return migrate.current_version(self.conn)
 
     # -- maintenance ---------------------------------------------------------------------
     def rekey(self, new_passphrase: str) -> None:
-        """Re-encrypt every page under a key derived from the new passphrase (new salt)."""
+        """Re-encrypt every page under a key derived from the new passphrase (new salt), crash-safely.
+
+        The store must be ours alone (StoreInUse otherwise, nothing changed). Both keys' salts and
+        verifiers are recorded (fsynced) before `PRAGMA rekey`, a transaction of its own in
+        rollback-journal mode: after a kill at any moment the file is whole under one of the two
+        keys, and opening with that key's passphrase finishes or cancels the change (`_settle`).
+        """
         check_passphrase(new_passphrase)
-        raw = keys.derive(new_passphrase, keys.new_salt())
+        new = keys.derive(new_passphrase, keys.new_salt())
+        keyfile = _keyfile(self.path)
         with self._lock:
-            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.conn.execute("PRAGMA journal_mode = DELETE")
-            self.conn.execute(f"PRAGMA rekey = {raw.pragma_value()}")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            keys.write_params(_keyfile(self.path), raw)
-            self._raw = raw
+            old, iterations = self._raw, keys.read_params(keyfile).iterations
+            change = keys.KeyChange(old=keys.side(old, iterations), new=keys.side(new))
+            self._hold_alone()
+            try:
+                keys.write_params(keyfile, old, iterations, change=change)
+            except BaseException:
+                self._share_again()
+                raise
+            try:
+                self.conn.execute("PRAGMA synchronous = FULL")
+                self.conn.execute(f"PRAGMA rekey = {new.pragma_value()}")
+            except BaseException:
+                self._reopen_after_failure([(old, change.old), (new, change.new)])
+                raise
+            self._raw = new
+            self._share_again()
+            try:
+                keys.write_params(keyfile, new)
+            except KnownError:  # done and durable: the next opening records it (the change record names it)
+                log.warning("fichier de clé non mis à jour après le changement de phrase secrète", exc_info=True)
+
+    def _hold_alone(self) -> None:
+        """Leave WAL for a rollback journal and keep an exclusive lock; StoreInUse if another connection is open."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            mode = self.conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        except StoreLocked:
+            raise StoreInUse() from None
+        if str(mode).lower() != "delete":
+            raise StoreInUse()
+        self.conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        try:
+            self.conn.execute("BEGIN EXCLUSIVE")  # the lock stays after COMMIT in exclusive locking mode
+            self.conn.execute("COMMIT")
+        except StoreLocked:
+            self._share_again()
+            raise StoreInUse() from None
+
+    def _share_again(self) -> None:
+        self.conn.execute("PRAGMA locking_mode = NORMAL")
+        self.conn.execute("PRAGMA journal_mode = WAL")  # reading the mode gives the exclusive lock up
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _reopen_after_failure(self, candidates: list[tuple[keys.RawKey, keys.KeySide]]) -> None:
+        """After a failed re-encryption: reopen with whichever key reads the file and record it."""
+        with suppress(sq.Error, KnownError):
+            self.conn.close()
+        with suppress(KnownError):
+            settled = Store._settle(self.path, candidates)
+            if settled is not None:
+                self.conn, self._raw = settled.conn, settled._raw
 
     def verify(self) -> list[str]:
         """Run cipher_integrity_check and integrity_check; return problems (empty = all is well)."""
@@ -173,15 +265,15 @@ class Store:
             for pragma in ("cipher_integrity_check", "integrity_check"):
                 try:
                     rows = [str(r[0]) for r in self.conn.execute(f"PRAGMA {pragma}")]
-                except sq.DatabaseError as exc:
-                    rows = [f"{pragma} : {exc}"]
+                except (sq.DatabaseError, KnownError) as exc:
+                    rows = [f"{pragma} : {exc.__cause__ or exc}"]
                 problems += [r for r in rows if r != "ok"]
         return problems
 
     def close(self) -> None:
         with self._lock:
             if self.conn is not None:
-                with suppress(sq.DatabaseError):
+                with suppress(sq.DatabaseError, KnownError):
                     self.conn.execute("PRAGMA optimize")  # SQLite's advice: planner statistics kept fresh
                     self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self.conn.close()
@@ -190,7 +282,8 @@ class Store:
 
 def remove_store(path: Path) -> None:
     """Delete the store and its companions (tests and « réinitialiser »)."""
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), _keyfile(path)):
+    companions = (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), _keyfile(path))
+    for candidate in (path, *companions):
         if candidate.exists():
             os.remove(candidate)
 

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from milpj_desktop.directory import communes
 from milpj_desktop.directory.communes import AmbiguousCommune, UnknownCommune
+from tests.conftest import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 COMMUNES_CSV = Path("/work/shared/data/communes.csv")
 
 
@@ -108,19 +105,11 @@ def test_every_former_commune_resolves_to_its_successor() -> None:
     assert wrong == []
 
 
-def test_the_command_line_refuses_an_ambiguous_commune_with_the_choices(tmp_path: Path) -> None:
-    env = {**os.environ, "MILPJ_DATA_DIR": str(tmp_path), "MILPJ_PASSPHRASE": "une phrase secrète assez longue"}
-    done = subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", "init"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    done = subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", "annuaire", "rechercher", "--autour", "Saint-Denis"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+def test_the_command_line_refuses_an_ambiguous_commune_with_the_choices(data_dir: Path) -> None:
+    assert run_cli("init").returncode == 0
+    done = run_cli("annuaire", "rechercher", "--autour", "Saint-Denis")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "plusieurs communes" in done.stderr and "Saint-Denis (93200)" in done.stderr
+    done = run_cli("annuaire", "rechercher", "--autour", "Saint-Denis (93)", "--rayon", "5")
+    assert done.returncode == 0, done.stderr

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from milpj_desktop.changes import Changes
 from sync.protocol import COLLECTIONS, LABELS, Collection, state_checksum
 
 DIRECTORY_MAIN = "directory"
@@ -172,6 +173,28 @@ class RunResult:
         if key not in self.collections:
             self.collections[key] = CollectionResult(key)
         return self.collections[key]
+
+
+_CONTENT = {Collection.STAGES, Collection.THEMES, Collection.ARTICLES, Collection.EVENTS, Collection.ASSETS}
+
+
+def changes_of(run: RunResult | None) -> Changes:
+    """What a synchronisation changed, from its counts; None (it failed or was cancelled before
+    telling) means anything may have moved. A change of subscription is announced by whoever made it."""
+    if run is None:
+        return Changes(content=True, directory=True, handouts=True, sync=True)
+
+    def moved(collections: set[Collection]) -> bool:
+        return any(
+            r.added + r.changed + r.deleted > 0 for name, r in run.collections.items() if name in collections
+        )
+
+    return Changes(
+        content=moved(_CONTENT),
+        directory=moved({Collection.DIRECTORY}),
+        handouts=moved({Collection.TEMPLATES}),
+        sync=True,
+    )
 
 
 def start_run(conn: Any, server: str) -> RunResult:

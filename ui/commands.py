@@ -12,7 +12,7 @@ from typing import Any
 from milpj_desktop.commands.common import open_store
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import HandoutParamError, get_template, load_templates, prepare
-from milpj_desktop.handouts.history import record_print
+from milpj_desktop.handouts.history import record_printed
 from milpj_desktop.settings import load_settings
 
 
@@ -100,16 +100,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
 
         _app = QGuiApplication.instance() or QGuiApplication([sys.argv[0] if sys.argv else "milpj-desktop"])
         pages = write_pdf([handout], output, copies=args.copies)
-        with store.transaction() as conn:
-            record_print(
-                conn,
-                template_id=template.id,
-                params=handout.params,
-                large_print=large,
-                copies=args.copies,
-                output="pdf",
-                at=dt.datetime.now().replace(microsecond=0),
-            )
+        record_printed(store, [handout], copies=args.copies, output="pdf", at=dt.datetime.now().replace(microsecond=0))
     finally:
         store.close()
     print(f"Fiche « {template.title} » écrite : {output} ({pages} page{'s' if pages > 1 else ''}).")

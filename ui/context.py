@@ -24,11 +24,22 @@ class AppContext(QObject):
         self.settings = Settings()
         self.unlocked = False
         self.online: bool | None = None  # as QNetworkInformation last told (None: no backend)
+        self.origin: object | None = None  # while `changed` is emitted: who caused the changes
+        runner.changed.connect(self._relay)
 
-    def announce(self, changes: Changes) -> None:
-        """Tell every view what an operation changed; each refreshes when it is next shown."""
-        if changes.any():
+    def announce(self, changes: Changes, origin: object | None = None) -> None:
+        """Tell every view what an operation changed; each refreshes when it is next shown.
+
+        Operations built with `runner.change` are announced by the Runner itself; this is for the
+        rest (settings applied in the window, a page's own bookkeeping)."""
+        self.runner.announce(changes, origin)
+
+    def _relay(self, changes: Changes, origin: object | None) -> None:
+        self.origin = origin
+        try:
             self.changed.emit(changes)
+        finally:
+            self.origin = None
 
     def set_settings(self, settings: Settings) -> None:
         self.settings = settings

@@ -11,7 +11,7 @@ from typing import Any
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, prepare_batch
-from milpj_desktop.handouts.history import Output, record_print
+from milpj_desktop.handouts.history import Output, record_printed
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
 from ui.ops import Op
@@ -120,22 +120,8 @@ class HandoutJob:
         handouts, copies, output = self.handouts, self.request.copies, self.output
         at = dt.datetime.now().replace(microsecond=0)
 
-        def record_task(ctx: TaskContext) -> int:
-            with ctx.store.transaction() as conn:
-                for handout in handouts:
-                    record_print(
-                        conn,
-                        template_id=handout.template_id,
-                        params=handout.params,
-                        large_print=handout.large_print,
-                        copies=copies,
-                        output=output,
-                        at=at,
-                    )
-            return pages
+        def record_task(ctx: TaskContext) -> tuple[int, Changes]:
+            _, changes = record_printed(ctx.store, handouts, copies=copies, output=output, at=at)
+            return pages, changes
 
-        def recorded(count: int) -> None:
-            self.app.announce(Changes(handouts=True))
-            self.on_done(count)
-
-        self._run(self.app.runner.db(record_task), recorded)
+        self._run(self.app.runner.change(record_task), self.on_done)

@@ -14,9 +14,9 @@ from milpj_desktop.settings import Settings
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
 from sync.engine import SyncEngine, SyncRequest
-from sync.state import RunResult
+from sync.state import RunResult, changes_of
 from ui.context import AppContext
-from ui.ops import Op
+from ui.ops import Op, OpKind
 from ui.qt import QNetworkInformation, QObject, Signal
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class SyncController(QObject):
         request = request_from(self.app.settings)
         worker = self.app.runner.worker
 
-        def task(ctx: TaskContext) -> RunResult:
+        def task(ctx: TaskContext) -> tuple[RunResult, Changes]:
             def report(progress: Any) -> None:
                 ctx.progress(progress.done, progress.total or 0, progress.label)
 
@@ -125,9 +125,10 @@ class SyncController(QObject):
                 cancel=ctx.cancel_event,
                 on_progress=report,
             )
-            return engine.run()
+            run = engine.run()
+            return run, changes_of(run)
 
-        op = self.app.runner.background(task)
+        op = self.app.runner.change(task, kind=OpKind.BACKGROUND)
         op.success(self._done).failure(self._failed).on_cancel(self._cancelled).progress(self.progressed.emit)
         self.op = op
         self.started.emit(reason)
@@ -139,16 +140,16 @@ class SyncController(QObject):
             self.op.cancel()
 
     def _done(self, run: RunResult) -> None:
-        self.op = None
-        self.app.announce(Changes(content=True, directory=True, handouts=True, sync=True))
+        self.op = None  # the Runner announced what the run changed
         self.finished.emit(run)
 
     def _failed(self, error: KnownError) -> None:
         self.op = None
-        self.app.announce(Changes(content=True, directory=True, sync=True))
+        run = getattr(error, "run", None)  # pages applied before the failure stay applied
+        self.app.announce(changes_of(run if isinstance(run, RunResult) else None))
         self.failed.emit(error.message)
 
     def _cancelled(self) -> None:
         self.op = None
-        self.app.announce(Changes(content=True, directory=True, sync=True))
+        self.app.announce(changes_of(None))
         self.finished.emit(None)

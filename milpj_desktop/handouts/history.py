@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from milpj_desktop.changes import Changes
+from milpj_desktop.handouts.build import Handout
+from milpj_desktop.store import Store
 
 Output = Literal["pdf", "imprimante"]
 HISTORY_LIMIT = 200  # older lines are dropped: the history is a shortcut, not an archive
@@ -54,6 +59,25 @@ def record_print(
         (HISTORY_LIMIT,),
     )
     return int(cursor.lastrowid)
+
+
+def record_printed(
+    store: Store, handouts: Sequence[Handout], *, copies: int, output: Output, at: dt.datetime
+) -> tuple[int, Changes]:
+    """The use case « a print is done » (window and command line): one history line per handout,
+    in one transaction; returns how many lines, and that the history changed."""
+    with store.transaction() as conn:
+        for handout in handouts:
+            record_print(
+                conn,
+                template_id=handout.template_id,
+                params=handout.params,
+                large_print=handout.large_print,
+                copies=copies,
+                output=output,
+                at=at,
+            )
+    return len(handouts), Changes(handouts=bool(handouts))
 
 
 def list_prints(conn: Any, *, limit: int = 50) -> list[PrintRecord]:

@@ -53,6 +53,8 @@ class Page(QWidget):
             self.refresh()
 
     def _on_changed(self, changes: Changes) -> None:
+        if self.app.origin is self:  # the page already shows what its own operation changed
+            return
         if self.cares_about(changes):
             self.stale = True
             if self.isVisible():

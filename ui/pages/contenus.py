@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.models import Article, Event, Stage, Theme
+from milpj_desktop.content.reading import Opened, open_article
 from milpj_desktop.content.render import ARTICLE_SCHEME, article_html, calendar_html, directory_hit_html
 from milpj_desktop.content.search import (
     KIND_ARTICLE,
@@ -70,32 +71,9 @@ class Catalog:
 
 
 @dataclass(frozen=True)
-class Opened:
-    article: Article
-    badge: str | None
-    favourite: bool
-
-
-@dataclass(frozen=True)
 class Calendar:
     events: list[Event]
     article_titles: dict[str, str]
-
-
-def _open_article(article_id: str) -> Callable[[TaskContext], Opened | None]:
-    """Read an article; clear its "nouveau" / "mis à jour" badge now that it is read."""
-
-    def task(ctx: TaskContext) -> Opened | None:
-        with ctx.store.transaction() as conn:
-            article = repo.get_article(conn, article_id)
-            if article is None:
-                return None
-            badge = repo.article_badge(conn, article_id)
-            if badge:
-                repo.mark_read(conn, article_id)
-            return Opened(article, badge, repo.is_favourite(conn, article_id))
-
-    return task
 
 
 class ContenusPage(Page):
@@ -110,7 +88,6 @@ class ContenusPage(Page):
         self.current: ListRow | None = None
         self.current_article: Article | None = None
         self._generation = 0  # answers to older searches or lists are dropped
-        self._own_change = False
         self._filling = False
 
         layout = QVBoxLayout(self)
@@ -243,8 +220,6 @@ class ContenusPage(Page):
 
     # -- Page contract -------------------------------------------------------------------------
     def cares_about(self, changes: Changes) -> bool:
-        if self._own_change:
-            return False
         return changes.content or changes.favourites or changes.directory
 
     def refresh(self) -> None:
@@ -447,9 +422,8 @@ class ContenusPage(Page):
             self._set_favourite_button(opened.favourite)
             if opened.badge:
                 self.model.update_article(article_id, badge=None)
-                self._announce(Changes(content=True))
 
-        self.app.runner.db(_open_article(article_id)).success(show).run()
+        self.app.runner.change(lambda ctx: open_article(ctx.store, article_id), origin=self).success(show).run()
 
     def _set_favourite_button(self, favourite: bool) -> None:
         self.favourite_button.setProperty("favori", favourite)
@@ -480,11 +454,7 @@ class ContenusPage(Page):
         self.app.runner.db(task).success(done).run()
 
     def _announce(self, changes: Changes) -> None:
-        self._own_change = True
-        try:
-            self.app.announce(changes)
-        finally:
-            self._own_change = False
+        self.app.announce(changes, origin=self)  # the page already shows its own change
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == ARTICLE_SCHEME:

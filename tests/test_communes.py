@@ -98,6 +98,13 @@ def test_every_commune_name_and_postcode_of_the_national_list_resolves_to_itself
     assert (wrong_names, wrong_codes, wrong_insee) == ([], [], [])
 
 
+def test_a_choice_label_reads_back_as_that_commune() -> None:
+    every = communes.gazetteer().by_insee.values()
+    wrong = [c.choice_label for c in every if communes.lookup(c.choice_label).communes[:1] != (c,)]
+    assert wrong == []
+    assert communes.get("93066").choice_label == "Saint-Denis (93200) — Seine-Saint-Denis"  # type: ignore[union-attr]
+
+
 def test_every_former_commune_resolves_to_its_successor() -> None:
     gaz = communes.gazetteer()
     assert len(gaz.former) > 2000  # communes déléguées and associées are in the gazetteer

@@ -51,6 +51,12 @@ class Commune:
         """What a list shows: 'Besançon (25000)', 'Paris (75)'."""
         return f"{self.name} ({self.postcode or self.departement})"
 
+    @property
+    def choice_label(self) -> str:
+        """What a completion list shows, so that homonyms can be told apart:
+        'Saint-Denis (93200) — Seine-Saint-Denis'; `resolve` reads it back."""
+        return f"{self.label} — {self.departement_name}" if self.departement_name else self.label
+
 
 @dataclass(frozen=True)
 class FormerCommune:
@@ -228,6 +234,7 @@ class Gazetteer:
         code = re.match(r"^(\d{5}|2[ABab]\d{3})\b\s*(.*)$", raw)
         if code:
             return self._by_code(code.group(1).upper(), code.group(2))
+        raw = raw.split(" — ", 1)[0].strip() or raw  # 'Saint-Denis (93200) — Seine-Saint-Denis'
         labelled = _LABELLED.match(raw)  # 'Saint-Denis (93200)': the form lists show (Commune.label)
         if labelled:
             name = fold(labelled.group(1))
@@ -235,7 +242,7 @@ class Gazetteer:
                 if fold(commune.name) == name:
                     return Lookup((commune,))
         folded = fold(raw)
-        district = self._arrondissement(folded)
+        district = None if "(" in raw else self._arrondissement(folded)  # « Marseille (13) » is the city
         if district is not None:
             return Lookup((district,))
         named = self._named(folded)

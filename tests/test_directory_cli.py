@@ -56,7 +56,7 @@ def test_import_town_halls_then_besancon_first_and_no_name_in_the_data_folder(
     assert len(names) > 500
     code, out, _ = _run(capsys, "annuaire", "importer", str(source))
     assert code == 0
-    assert f"{len(names)} fiche(s) importées" in out
+    assert f"{len(names)} structures importées" in out
     code, out, _ = _run(capsys, "annuaire", "rechercher", "--autour", "25000", "--rayon", "10", "--json")
     assert code == 0
     hits = json.loads(out)
@@ -92,7 +92,7 @@ def test_bad_rows_are_reported_by_line_and_the_rest_goes_in(
     assert f"ligne {total_lines} : téléphone ignoré(e)" in out
     assert _count() == 0
     code, out, _ = _run(capsys, "annuaire", "importer", str(source))
-    assert code == 0 and "2 ligne(s) refusée(s)" in out
+    assert code == 0 and "2 lignes refusées" in out
     assert _count() == good
 
 
@@ -110,12 +110,12 @@ def test_our_csv_format_round_trips_and_vcard_export(
     )
     code, out, _ = _run(capsys, "annuaire", "importer", str(ours))
     assert code == 0
-    assert "fiches locales : 3 nouvelle(s)" in out
+    assert "structures de ce poste : 3 nouvelles" in out
     assert "ligne 4 : type manquant" in out
     assert "ligne 5 : horaires ignoré(e)" in out and "la fermeture doit suivre" in out
     # importing again updates rather than duplicates
     code, out, _ = _run(capsys, "annuaire", "importer", str(ours))
-    assert "fiches locales : 0 nouvelle(s), 3 mise(s) à jour" in out
+    assert "structures de ce poste : 0 nouvelle, 3 mises à jour" in out
     assert _count("local") == 3
 
     exported = tmp_path / "export.csv"

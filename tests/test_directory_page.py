@@ -10,6 +10,7 @@ from typing import TypeVar
 import pytest
 from pytestqt.qtbot import QtBot
 
+from milpj_desktop import paths
 from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
 from milpj_desktop.directory.generate import fictitious_entries
@@ -22,7 +23,7 @@ from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.annuaire import AnnuairePage
-from ui.qt import QGuiApplication, Qt
+from ui.qt import QApplication, QGuiApplication, QMessageBox, Qt, QTimer
 
 T = TypeVar("T")
 TUESDAY_10H30 = dt.datetime(2025, 3, 11, 10, 30)
@@ -77,6 +78,10 @@ def on_store(page: AnnuairePage, fn: Callable[[TaskContext], T]) -> T:
     return page.app.runner.worker.run(fn).result(timeout=30)
 
 
+def detail_text(page: AnnuairePage) -> str:
+    return page.detail.browser.toPlainText()
+
+
 def names(page: AnnuairePage) -> list[str]:
     return [r.name for r in page.model.rows()]
 
@@ -97,7 +102,7 @@ def test_text_type_and_radius_filters(qtbot: QtBot, page: AnnuairePage) -> None:
     page.type_combo.setCurrentIndex(page.type_combo.findData("mairie"))
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
     page.radius.setValue(0)  # the commune only
-    qtbot.waitUntil(lambda: page.count_label.text() == "1 fiche à Besançon", timeout=5000)
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 structure à Besançon", timeout=5000)
     page.commune_field.setText("Atlantide")
     qtbot.waitUntil(lambda: "« Atlantide » introuvable" in page.count_label.text(), timeout=5000)
 
@@ -106,24 +111,27 @@ def test_detail_open_now_copy_phone_note_and_correction(qtbot: QtBot, page: Annu
     page.search_field.setText("mairie besancon")
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
     page.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Ouvert maintenant — ferme à 17 h 30" in page.detail.toPlainText(), timeout=5000)
-    assert "Du lundi au vendredi : 8 h 30 – 17 h 30" in page.detail.toPlainText()
-    assert not page.edit_button.isEnabled() and page.correction_button.isEnabled()
-    page.copy_phone_button.click()
+    qtbot.waitUntil(lambda: "Ouvert maintenant — ferme à 17 h 30" in detail_text(page), timeout=5000)
+    assert "Du lundi au vendredi : 8 h 30 – 17 h 30" in detail_text(page)
+    assert page.detail.edit_button.isHidden() and page.detail.correction_button.isEnabled()
+    page.detail.copy_phone_button.click()
     assert QGuiApplication.clipboard().text() == "03 81 61 50 50"
-    page.note.setPlainText("Accueil des naissances : bureau 3")
-    page.save_note_button.click()
-    qtbot.waitUntil(lambda: page.feedback.text() == "Note enregistrée.", timeout=5000)
+    qtbot.keyClicks(page.detail.note.edit, "Accueil des naissances : bureau 3")
+    assert page.detail.note.state.text() == "Enregistrement…"
+    # saved by itself after a pause, with the time it was saved
+    qtbot.waitUntil(lambda: page.detail.note.state.text() == "Note enregistrée à 10 h 30", timeout=5000)
     assert on_store(page, lambda ctx: repository.get_note(ctx.store.conn, "mairie-25056")) == (
         "Accueil des naissances : bureau 3"
     )
+    assert page.model.rows()[0].has_note  # the list marks it
+    assert page.model.index(0, DirectoryTableModel.MARKS).data() == "✎"
     page.record_correction("mairie-25056", "Nouvel horaire le samedi matin.")
-    qtbot.waitUntil(lambda: "prochaine synchronisation" in page.feedback.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "prochaine synchronisation" in page.message.text(), timeout=5000)
     pending = on_store(page, lambda ctx: repository.pending_corrections(ctx.store.conn))
     assert [(c.national_id, c.message) for c in pending] == [("mairie-25056", "Nouvel horaire le samedi matin.")]
     page.on_locked()
     assert page.model.rowCount() == 0
-    assert "Besançon" not in page.detail.toPlainText() and page.note.toPlainText() == ""
+    assert "Besançon" not in detail_text(page) and page.detail.note.edit.toPlainText() == ""
 
 
 def test_add_edit_delete_local_entry(qtbot: QtBot, page: AnnuairePage) -> None:
@@ -148,10 +156,10 @@ def test_add_edit_delete_local_entry(qtbot: QtBot, page: AnnuairePage) -> None:
     assert entry.languages == ["en", "ar"]
     page.save_local(None, entry)
     qtbot.waitUntil(lambda: "Anne Roux, consultante en lactation" in names(page), timeout=5000)
-    qtbot.waitUntil(lambda: page.edit_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: page.detail.edit_button.isVisible(), timeout=5000)
     assert page._current is not None and page._current.origin == "local"
     local_id = page._current.id
-    assert not page.correction_button.isEnabled()
+    assert page.detail.correction_button.isHidden()
     again = EntryDialog(page, entry, stage_names=page.stage_names)
     qtbot.addWidget(again)
     assert again.commune.text() == "Dole (39100)" and again.hours.text() == "mardi 09:00-12:00"
@@ -178,30 +186,30 @@ def test_import_with_progress_then_cancel_rolls_back(qtbot: QtBot, page: Annuair
     page.progress.valueChanged.connect(seen.append)
     page.start_import(source)
     assert page.progress.isVisible() and page.cancel_button.isVisible()
-    qtbot.waitUntil(lambda: "1500 fiche(s) importées" in page.feedback.text(), timeout=30000)
+    qtbot.waitUntil(lambda: "1500 structures importées" in page.message.text(), timeout=30000)
     assert seen and max(seen) == 1500
     assert not page.progress.isVisible()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1901, timeout=10000)
-    assert "1500 fiche(s) importées" in page.feedback.text()  # the refreshed list keeps the report
+    assert "1500 structures importées" in page.message.text()  # the refreshed list keeps the report
 
     bigger = _slice(tmp_path, 3000)
     page.start_import(bigger)
     page.cancel_import()
-    qtbot.waitUntil(lambda: "Import annulé" in page.feedback.text(), timeout=30000)
+    qtbot.waitUntil(lambda: "Import annulé" in page.message.text(), timeout=30000)
     assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["national"] == 1901
-    assert page.import_button.isEnabled()
+    assert page.transfer_button.isEnabled()
 
 
 def test_table_model_on_100k_rows_without_a_window() -> None:
     model = DirectoryTableModel()
     rows = [Row(f"n-{i}", "national", f"Fiche {i}", "pmi", "Besançon", "25000", i / 100) for i in range(100_000)]
     model.set_rows(rows, with_distance=True)
-    assert model.rowCount() == 100_000 and model.columnCount() == 4
+    assert model.rowCount() == 100_000 and model.columnCount() == 5
     last = model.index(99_999, DirectoryTableModel.NAME)
     assert last.data() == "Fiche 99999" and last.data(ID_ROLE) == "n-99999"
     assert model.index(5, DirectoryTableModel.TYPE).data() == "PMI"
     assert model.index(5, DirectoryTableModel.COMMUNE).data() == "Besançon (25000)"
-    assert model.headerData(3, Qt.Orientation.Horizontal) == "Distance"
+    assert model.headerData(DirectoryTableModel.DISTANCE, Qt.Orientation.Horizontal) == "Distance"
     assert [distance_text(x) for x in (0.0, 0.853, 3.44, 27.2, None)] == ["0 m", "850 m", "3,4 km", "27 km", ""]
 
 
@@ -215,8 +223,120 @@ def test_empty_directory_says_how_to_fill_it(qtbot: QtBot, store: Store) -> None
     qtbot.addWidget(widget)
     widget.show()
     widget.on_shown()
-    qtbot.waitUntil(lambda: "annuaire est vide" in widget.detail.toPlainText(), timeout=10000)
-    assert "importez un fichier CSV" in widget.detail.toPlainText()
+    qtbot.waitUntil(lambda: "annuaire est vide" in detail_text(widget), timeout=10000)
+    assert "importez un fichier CSV" in detail_text(widget)
     qtbot.keyClicks(widget.search_field, "zzzz")
-    qtbot.waitUntil(lambda: "Choisissez une fiche" in widget.detail.toPlainText(), timeout=10000)
+    qtbot.waitUntil(lambda: "Choisissez une structure" in detail_text(widget), timeout=10000)
     runner.shutdown()
+
+
+def test_a_note_typed_then_left_at_once_then_locked_is_kept(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.table.selectRow(0)
+    first = page.model.rows()[0].id
+    qtbot.waitUntil(lambda: page.detail.note.entry_id == first, timeout=5000)
+    qtbot.keyClicks(page.detail.note.edit, "Sonner deux fois")
+    page.table.selectRow(1)  # at once: no pause for the autosave
+    page.on_locked()  # and lock straight away
+    assert page.detail.note.edit.toPlainText() == ""
+    assert on_store(page, lambda ctx: repository.get_note(ctx.store.conn, first)) == "Sonner deux fois"
+
+
+def test_a_note_typed_just_before_a_lock_is_kept(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.table.selectRow(2)
+    third = page.model.rows()[2].id
+    qtbot.waitUntil(lambda: page.detail.note.entry_id == third, timeout=5000)
+    qtbot.keyClicks(page.detail.note.edit, "Parking derriere")
+    page.on_locked()
+    assert on_store(page, lambda ctx: repository.get_note(ctx.store.conn, third)) == "Parking derriere"
+
+
+def test_tab_enters_and_leaves_the_list_as_one_stop(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.activateWindow()
+    qtbot.waitUntil(lambda: page.isActiveWindow(), timeout=5000)
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, DirectoryTableModel.NAME))
+    qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.table.currentIndex().row() == 1  # arrows move inside
+    qtbot.keyClick(page.table, Qt.Key.Key_Tab)
+    assert page.detail.browser.hasFocus()  # one Tab leaves the list
+    qtbot.keyClick(page.detail.browser, Qt.Key.Key_Backtab)
+    assert page.table.hasFocus()
+    page.favourites_only.setFocus()
+    qtbot.keyClick(page.favourites_only, Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)  # Ajouter, Importer / exporter, then the list
+    assert page.table.hasFocus()
+
+
+def test_focus_on_the_list_is_visible(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.setStyleSheet((paths.resources_dir() / "style" / "milpj.qss").read_text(encoding="utf-8"))
+    page.activateWindow()
+    qtbot.waitUntil(lambda: page.isActiveWindow(), timeout=5000)
+    page.search_field.setFocus()
+    qtbot.waitUntil(lambda: page.search_field.hasFocus(), timeout=5000)
+    before = page.table.grab().toImage().pixelColor(0, page.table.height() // 2).name()
+    page.table.setFocus()
+    qtbot.waitUntil(lambda: page.table.hasFocus(), timeout=5000)
+    after = page.table.grab().toImage().pixelColor(0, page.table.height() // 2).name()
+    assert after.lower() == "#0a76f6" and before.lower() != after.lower()
+
+
+def test_a_new_search_starts_at_the_top(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.table.selectRow(390)
+    page.table.scrollToBottom()
+    assert page.table.verticalScrollBar().value() > 0
+    page.type_combo.setCurrentIndex(page.type_combo.findData("pmi"))
+    qtbot.waitUntil(lambda: 0 < page.model.rowCount() < 401, timeout=5000)
+    assert page.table.verticalScrollBar().value() == 0
+    assert page.table.currentIndex().row() <= 0
+
+
+def test_deleting_asks_with_french_verbs_and_annuler_by_default(
+    qtbot: QtBot, page: AnnuairePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    town_hall = _town_hall()
+    page.save_local(None, town_hall.model_copy(update={"national_id": None, "name": "Relais petite enfance"}))
+    qtbot.waitUntil(lambda: page.detail.delete_button.isVisible(), timeout=5000)
+    seen: list[tuple[list[str], str]] = []
+
+    def answer(box: QMessageBox, press: str) -> None:
+        seen.append(([b.text() for b in box.buttons()], box.defaultButton().text()))
+        target = box.defaultButton() if press == "default" else next(b for b in box.buttons() if b.text() == press)
+        target.click()
+
+    for press in ("default", "Supprimer"):
+        QTimer.singleShot(0, lambda press=press: answer(_open_box(), press))
+        page.detail.delete_button.click()
+        if press == "default":
+            assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 1
+    qtbot.waitUntil(lambda: on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 0, timeout=5000)
+    assert seen[0] == (["Supprimer", "Annuler"], "Annuler") or seen[0] == (["Annuler", "Supprimer"], "Annuler")
+
+
+def _open_box() -> QMessageBox:
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+def test_favourites_open_now_and_one_message_area(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.search_field.setText("mairie besancon")
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.detail.favourite_button.isEnabled(), timeout=5000)
+    height = page.message.height()
+    page.detail.favourite_button.click()
+    qtbot.waitUntil(lambda: "ajoutée aux favoris" in page.message.text(), timeout=5000)
+    assert page.message.height() == height  # a message never moves the list
+    assert page.model.index(0, DirectoryTableModel.MARKS).data() == "★"
+    assert on_store(page, lambda ctx: repository.favourite_ids(ctx.store.conn)) == {"mairie-25056"}
+    page.search_field.clear()
+    page.favourites_only.setChecked(True)
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 structure, parmi les favoris", timeout=5000)
+    assert names(page) == ["Mairie de Besançon"]
+    page.now = lambda: dt.datetime(2026, 5, 14, 10, 30)  # Ascension Day: town halls are closed
+    page.open_now.setChecked(True)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    page.now = lambda: dt.datetime(2026, 5, 13, 10, 30)  # the Wednesday before
+    page.refresh()
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from milpj_desktop.directory.models import TYPE_LABELS
-from milpj_desktop.directory.search import Row
+from milpj_desktop.directory.search import Row, mark
 from ui.qt import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -23,12 +23,26 @@ def distance_text(km: float | None) -> str:
     return f"{km:.0f} km"
 
 
-class DirectoryTableModel(QAbstractTableModel):
-    """Holds light rows (id, name, type, commune, distance); the view asks only for visible cells,
-    so 100,000 rows scroll smoothly. The full entry is read on selection."""
+FAVOURITE_MARK = "★"
+NOTE_MARK = "✎"
 
-    COLUMNS: tuple[str, ...] = ("Nom", "Type", "Commune", "Distance")
-    NAME, TYPE, COMMUNE, DISTANCE = range(4)
+
+def marks_text(row: Row) -> str:
+    """The markers a row shows: ★ favourite, ✎ private note."""
+    return " ".join(m for m, on in ((FAVOURITE_MARK, row.favourite), (NOTE_MARK, row.has_note)) if on)
+
+
+def marks_words(row: Row) -> str:
+    """The same markers in words, for a screen reader and the tooltip."""
+    return ", ".join(w for w, on in (("favori", row.favourite), ("note privée", row.has_note)) if on)
+
+
+class DirectoryTableModel(QAbstractTableModel):
+    """Holds light rows (id, name, type, commune, distance, markers); the view asks only for visible
+    cells, so 100,000 rows scroll smoothly. The full entry is read on selection."""
+
+    COLUMNS: tuple[str, ...] = ("", "Nom", "Type", "Commune", "Distance")
+    MARKS, NAME, TYPE, COMMUNE, DISTANCE = range(5)
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,6 +65,14 @@ class DirectoryTableModel(QAbstractTableModel):
     def row_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def set_marks(self, entry_id: str, *, has_note: bool | None = None, favourite: bool | None = None) -> None:
+        """Show a note or favourite saved for this entry without searching again."""
+        number = self.row_of(entry_id)
+        if number < 0:
+            return
+        self._rows[number] = mark(self._rows[number], has_note=has_note, favourite=favourite)
+        self.dataChanged.emit(self.index(number, 0), self.index(number, self.columnCount() - 1))
+
     def row_of(self, entry_id: str) -> int:
         for number, row in enumerate(self._rows):
             if row.id == entry_id:
@@ -65,8 +87,12 @@ class DirectoryTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) and section == self.MARKS:
+            return f"Repères : {FAVOURITE_MARK} favori, {NOTE_MARK} note privée"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -75,6 +101,8 @@ class DirectoryTableModel(QAbstractTableModel):
             return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.MARKS:
+                return marks_text(row)
             if column == self.NAME:
                 return row.name
             if column == self.TYPE:
@@ -84,8 +112,10 @@ class DirectoryTableModel(QAbstractTableModel):
             if column == self.DISTANCE:
                 return distance_text(row.distance_km)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
-            origin = "fiche locale" if row.origin == "local" else "annuaire national"
-            return f"{row.name} — {origin}"
+            origin = "ajoutée sur ce poste" if row.origin == "local" else "annuaire national"
+            return f"{row.name} ({origin})"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) and column == self.MARKS:
+            return marks_words(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.DISTANCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:

@@ -123,18 +123,29 @@ class ImportReport:
 
     def summary(self) -> str:
         verb = "seraient importées" if self.dry_run else "importées"
-        parts = [f"{self.accepted} fiche(s) {verb} sur {self.rows} ligne(s)"]
+        parts = [f"{_count(self.accepted, 'structure')} {verb} sur {_count(self.rows, 'ligne')}"]
         details = []
         if self.national_added or self.national_updated:
             details.append(
-                f"annuaire national : {self.national_added} nouvelle(s), {self.national_updated} mise(s) à jour"
+                f"annuaire national : {_count(self.national_added, 'nouvelle')}, "
+                f"{_count(self.national_updated, 'mise')} à jour"
             )
         if self.local_added or self.local_updated:
-            details.append(f"fiches locales : {self.local_added} nouvelle(s), {self.local_updated} mise(s) à jour")
+            details.append(
+                f"structures de ce poste : {_count(self.local_added, 'nouvelle')}, "
+                f"{_count(self.local_updated, 'mise')} à jour"
+            )
         if details:
             parts.append(" ; ".join(details))
-        parts.append(f"{len(self.errors)} ligne(s) refusée(s), {len(self.warnings)} avertissement(s)")
+        parts.append(
+            f"{_count(len(self.errors), 'ligne')} refusée{'s' if len(self.errors) > 1 else ''}, {_count(len(self.warnings), 'avertissement')}"
+        )
         return " — ".join(parts) + "."
+
+
+def _count(number: int, word: str) -> str:
+    """« 0 ligne », « 1 ligne », « 2 lignes » (French: plural from 2)."""
+    return f"{number} {word}{'s' if number > 1 else ''}"
 
 
 # -- reading -----------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,92 +14,45 @@ from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
 from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
 from milpj_desktop.directory.csvio import ImportReport, import_file, write_csv
-from milpj_desktop.directory.hours import describe_hours, open_status
-from milpj_desktop.directory.models import (
-    ACCESSIBILITY_LABELS,
-    KIND_LABELS,
-    LANGUAGE_NAMES,
-    TYPE_LABELS,
-    DirectoryEntry,
-)
-from milpj_desktop.directory.phone import format_phone, tel_uri
+from milpj_desktop.directory.models import TYPE_LABELS, DirectoryEntry
+from milpj_desktop.directory.phone import format_phone
 from milpj_desktop.directory.repository import StoredEntry
-from milpj_desktop.directory.search import Row, search, search_rows
+from milpj_desktop.directory.search import Filters, Row, search, search_rows
 from milpj_desktop.directory.vcard import write_vcards
 from milpj_desktop.worker import TaskContext
+from ui.annuaire_detail import DetailPanel, entry_html
 from ui.annuaire_dialogs import CommuneCompleter, CorrectionDialog, EntryDialog
 from ui.annuaire_model import DirectoryTableModel
+from ui.annuaire_table import DirectoryTable
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import (
-    QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
-    QGridLayout,
+    QEvent,
+    QFontMetricsF,
     QGuiApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QModelIndex,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QResizeEvent,
     QSpinBox,
     QSplitter,
-    QTableView,
-    QTextBrowser,
+    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
 )
+from ui.widgets import choose_file, confirm_destructive
 
 MIN_TEXT = 2  # one letter would match most of a national directory
-
-
-def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str]) -> str:
-    """The detail pane: every field a professional needs, hours first."""
-    entry = stored.entry
-    esc = html.escape
-    status = open_status(entry.hours, now)
-    colour = "#18753C" if status.open_now else "#B34000"
-    parts = [
-        f"<h2>{esc(entry.name)}</h2>",
-        f"<p>{esc(TYPE_LABELS[entry.type])} · {esc(KIND_LABELS[entry.kind])}"
-        + (" · <i>fiche locale</i>" if stored.origin == "local" else "")
-        + "</p>",
-        f'<p><b style="color:{colour}">{esc(status.label)}</b></p>',
-    ]
-    hours = describe_hours(entry.hours)
-    if hours:
-        parts.append("<p>" + "<br>".join(esc(line) for line in hours) + "</p>")
-    address = ", ".join(p for p in (entry.address, f"{entry.postcode} {entry.commune}".strip()) if p)
-    rows: list[tuple[str, str]] = []
-    if address:
-        rows.append(("Adresse", esc(address)))
-    if entry.phone:
-        rows.append(("Téléphone", f'<a href="{esc(tel_uri(entry.phone))}">{esc(format_phone(entry.phone))}</a>'))
-    if entry.email:
-        rows.append(("Courriel", f'<a href="mailto:{esc(entry.email)}">{esc(entry.email)}</a>'))
-    if entry.website:
-        rows.append(("Site web", f'<a href="{esc(entry.website)}">{esc(entry.website)}</a>'))
-    if entry.accessibility:
-        rows.append(("Accessibilité", esc(ACCESSIBILITY_LABELS[entry.accessibility])))
-    if entry.languages:
-        rows.append(("Langues", esc(", ".join(LANGUAGE_NAMES.get(c, c) for c in entry.languages))))
-    if entry.stages:
-        rows.append(("Étapes", esc(", ".join(stage_names.get(s, s) for s in entry.stages))))
-    if entry.source:
-        rows.append(("Source", esc(entry.source)))
-    rows.append(("Mise à jour", entry.updated_at.strftime("%d/%m/%Y")))
-    parts.append(
-        "<table cellspacing='0' cellpadding='3'>"
-        + "".join(f"<tr><td><b>{label}</b></td><td>{value}</td></tr>" for label, value in rows)
-        + "</table>"
-    )
-    return "".join(parts)
+SIDE_BY_SIDE_CHARS = 150  # narrower than this many average characters: the detail goes under the list
 
 
 class AnnuairePage(Page):
@@ -112,14 +66,61 @@ class AnnuairePage(Page):
         self._generation = 0
         self._current: StoredEntry | None = None
         self._select_after: str | None = None
+        self._shown_criteria: dict[str, Any] | None = None
         self._import_op: Any = None
+        self._side_by_side: bool | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Annuaire</h2>"))
+        layout.addLayout(self._build_top())
+        layout.addLayout(self._build_filters())
+        self.model = DirectoryTableModel()
+        self.table = DirectoryTable(self.model)
+        self.table.setObjectName("annuaire-liste")
+        self.table.setAccessibleName("Structures trouvées")
+        self.detail = DetailPanel(app.runner, lambda: self.now())
+        self.splitter = QSplitter()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(self._build_message_row())
+        self._tab_order()
+        self._connect()
+        self._fit_to_font()
+        self._show_entry(None)
+        # the gazetteer (≈ 0.5 s to load) is ready before the first commune is typed
+        app.runner.background(lambda ctx: communes.gazetteer()).run()
 
-        filters = QHBoxLayout()
+    # -- building ------------------------------------------------------------------------------
+    def _build_top(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        heading = QLabel("<h2>Annuaire</h2>")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("annuaire-compte")
+        self.count_label.setWordWrap(True)
+        self.add_button = QPushButton("Ajouter une structure…")
+        self.add_button.setAccessibleName("Ajouter une structure ou un professionnel sur ce poste")
+        self.transfer_button = QPushButton("Importer / exporter")
+        self.transfer_button.setObjectName("annuaire-importer-exporter")
+        self.transfer_button.setAccessibleName("Importer ou exporter des structures")
+        menu = QMenu(self.transfer_button)
+        self.import_action = menu.addAction("Importer un fichier CSV…")
+        self.model_action = menu.addAction("Enregistrer un modèle de fichier CSV…")
+        menu.addSeparator()
+        self.export_action = menu.addAction("Exporter la liste en CSV (Excel)…")
+        self.vcard_action = menu.addAction("Exporter la liste en vCard…")
+        self.pdf_action = menu.addAction("Imprimer la liste en PDF…")
+        self.transfer_button.setMenu(menu)
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.add_button)
+        top.addWidget(self.transfer_button)
+        return top
+
+    def _build_filters(self) -> QVBoxLayout:
         self.search_field = QLineEdit()
         self.search_field.setObjectName("annuaire-recherche")
-        self.search_field.setPlaceholderText("Rechercher un nom, un type, une commune… (sans accents, début de mot)")
+        self.search_field.setPlaceholderText("Nom, type, commune… (sans accents, début de mot)")
         self.search_field.setAccessibleName("Rechercher dans l'annuaire")
         self.search_field.setClearButtonEnabled(True)
         self.type_combo = QComboBox()
@@ -129,12 +130,15 @@ class AnnuairePage(Page):
         self.type_combo.addItem("Tous les types", None)
         for type_id in DIRECTORY_TYPE_IDS:
             self.type_combo.addItem(TYPE_LABELS[type_id], type_id)
+        self.open_now = QCheckBox("Ouvert maintenant")
+        self.open_now.setObjectName("annuaire-ouvert")
+        self.open_now.setAccessibleName("Ouvert maintenant (jours fériés compris)")
+        self.open_now.setToolTip("Seulement les structures ouvertes en ce moment ; les jours fériés sont connus.")
         self.commune_field = QLineEdit()
         self.commune_field.setObjectName("annuaire-commune")
         self.commune_field.setPlaceholderText("Commune ou code postal")
-        self.commune_field.setAccessibleName("Commune ou code postal")
+        self.commune_field.setAccessibleName("Autour de la commune ou du code postal")
         self.commune_field.setClearButtonEnabled(True)
-        self.commune_field.setMaximumWidth(240)
         self.completer = CommuneCompleter(self.commune_field)
         self.radius = QSpinBox()
         self.radius.setRange(0, 200)
@@ -142,100 +146,75 @@ class AnnuairePage(Page):
         self.radius.setSuffix(" km")
         self.radius.setSpecialValueText("la commune seule")
         self.radius.setAccessibleName("Rayon autour de la commune, en kilomètres")
-        self.search_field.setMinimumWidth(180)
-        filters.addWidget(self.search_field, 3)
-        filters.addWidget(self.type_combo, 2)
-        filters.addWidget(QLabel("Autour de :"))
-        filters.addWidget(self.commune_field, 2)
-        filters.addWidget(QLabel("Rayon :"))
-        filters.addWidget(self.radius)
-        layout.addLayout(filters)
+        self.favourites_only = QCheckBox("Favoris")
+        self.favourites_only.setObjectName("annuaire-favoris")
+        self.favourites_only.setAccessibleName("Seulement les structures favorites")
+        around = QLabel("&Autour de :")
+        around.setBuddy(self.commune_field)
+        radius = QLabel("&Rayon :")
+        radius.setBuddy(self.radius)
+        first = QHBoxLayout()
+        first.addWidget(self.search_field, 3)
+        first.addWidget(self.type_combo, 2)
+        first.addWidget(self.open_now)
+        second = QHBoxLayout()
+        second.addWidget(around)
+        second.addWidget(self.commune_field, 2)
+        second.addWidget(radius)
+        second.addWidget(self.radius, 1)
+        second.addWidget(self.favourites_only)
+        second.addStretch(1)
+        rows = QVBoxLayout()
+        rows.addLayout(first)
+        rows.addLayout(second)
+        return rows
 
-        actions = QHBoxLayout()
-        self.count_label = QLabel()
-        self.count_label.setObjectName("annuaire-compte")
-        self.add_button = QPushButton("Ajouter une fiche…")
-        self.import_button = QPushButton("Importer un CSV…")
-        self.export_button = QPushButton("Exporter la sélection…")
-        self.export_button.setToolTip("Exporter les fiches affichées en CSV ou en vCard")
+    def _build_message_row(self) -> QHBoxLayout:
+        """The page's one message area (import, export, note, correction): a fixed height, so a
+        message never moves the list; the import's progress sits at its end while it runs."""
+        row = QHBoxLayout()
+        self.message = QLabel()
+        self.message.setObjectName("annuaire-message")
+        self.message.setAccessibleName("Messages de l'annuaire")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.progress = QProgressBar()
         self.progress.setObjectName("annuaire-import-progression")
+        self.progress.setAccessibleName("Progression de l'import")
         self.progress.setFormat("%p %")
-        self.progress.setMaximumWidth(260)
         self.cancel_button = QPushButton("Annuler l'import")
         self.progress.hide()
         self.cancel_button.hide()
-        actions.addWidget(self.count_label, 1)
-        actions.addWidget(self.progress)
-        actions.addWidget(self.cancel_button)
-        actions.addWidget(self.add_button)
-        actions.addWidget(self.import_button)
-        actions.addWidget(self.export_button)
-        layout.addLayout(actions)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        return row
 
-        self.model = DirectoryTableModel()
-        self.table = QTableView()
-        self.table.setObjectName("annuaire-liste")
-        self.table.setAccessibleName("Résultats de l'annuaire")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(DirectoryTableModel.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DirectoryTableModel.TYPE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DirectoryTableModel.COMMUNE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(DirectoryTableModel.DISTANCE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(DirectoryTableModel.TYPE, 170)
-        header.resizeSection(DirectoryTableModel.COMMUNE, 190)
-        header.resizeSection(DirectoryTableModel.DISTANCE, 80)
+    def _tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.search_field,
+            self.type_combo,
+            self.open_now,
+            self.commune_field,
+            self.radius,
+            self.favourites_only,
+            self.add_button,
+            self.transfer_button,
+            self.cancel_button,
+            self.table,
+            self.detail.browser,
+            self.detail.copy_phone_button,
+            self.detail.favourite_button,
+            self.detail.correction_button,
+            self.detail.edit_button,
+            self.detail.delete_button,
+            self.detail.note.edit,
+        ]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        self.detail = QTextBrowser()
-        self.detail.setObjectName("annuaire-detail")
-        self.detail.setOpenExternalLinks(True)
-        self.detail.setAccessibleName("Détail de la fiche")
-        detail_layout.addWidget(self.detail, 3)
-        buttons = QGridLayout()  # two rows: the detail pane stays narrow enough for the list
-        self.copy_phone_button = QPushButton("Copier le téléphone")
-        self.correction_button = QPushButton("Signaler une correction…")
-        self.edit_button = QPushButton("Modifier…")
-        self.delete_button = QPushButton("Supprimer")
-        buttons.addWidget(self.copy_phone_button, 0, 0)
-        buttons.addWidget(self.correction_button, 0, 1)
-        buttons.addWidget(self.edit_button, 1, 0)
-        buttons.addWidget(self.delete_button, 1, 1)
-        detail_layout.addLayout(buttons)
-        detail_layout.addWidget(QLabel("<b>Note privée</b> (chiffrée, jamais synchronisée ni exportée) :"))
-        self.note = QPlainTextEdit()
-        self.note.setObjectName("annuaire-note")
-        self.note.setAccessibleName("Note privée sur la fiche")
-        self.note.setMaximumHeight(110)
-        detail_layout.addWidget(self.note, 1)
-        note_row = QHBoxLayout()
-        self.save_note_button = QPushButton("Enregistrer la note")
-        self.feedback = QLabel()
-        self.feedback.setObjectName("annuaire-retour")
-        self.feedback.setWordWrap(True)
-        note_row.addWidget(self.save_note_button)
-        note_row.addWidget(self.feedback, 1)
-        detail_layout.addLayout(note_row)
-
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([620, 420])
-        layout.addWidget(splitter, 1)
-
+    def _connect(self) -> None:
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(250)
@@ -245,19 +224,60 @@ class AnnuairePage(Page):
         self.completer.activated.connect(lambda _: self.refresh())
         self.type_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.radius.valueChanged.connect(lambda _: self.debounce.start())
+        self.open_now.toggled.connect(lambda _: self.refresh())
+        self.favourites_only.toggled.connect(lambda _: self.refresh())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.copy_phone_button.clicked.connect(self.copy_phone)
-        self.correction_button.clicked.connect(self.signal_correction)
-        self.edit_button.clicked.connect(self.edit_entry)
-        self.delete_button.clicked.connect(self.delete_entry)
-        self.save_note_button.clicked.connect(self.save_note)
+        self.detail.copy_phone_button.clicked.connect(self.copy_phone)
+        self.detail.favourite_button.clicked.connect(self.toggle_favourite)
+        self.detail.correction_button.clicked.connect(self.signal_correction)
+        self.detail.edit_button.clicked.connect(self.edit_entry)
+        self.detail.delete_button.clicked.connect(self.delete_entry)
+        self.detail.note.saved.connect(lambda entry_id, has: self.model.set_marks(entry_id, has_note=has))
+        self.detail.note.failed.connect(self.say)
         self.add_button.clicked.connect(self.add_entry)
-        self.import_button.clicked.connect(self.choose_import)
+        self.import_action.triggered.connect(self.choose_import)
+        self.model_action.triggered.connect(self.choose_model_csv)
+        self.export_action.triggered.connect(lambda: self.choose_export("csv"))
+        self.vcard_action.triggered.connect(lambda: self.choose_export("vcard"))
+        self.pdf_action.triggered.connect(lambda: self.choose_export("pdf"))
         self.cancel_button.clicked.connect(self.cancel_import)
-        self.export_button.clicked.connect(self.choose_export)
-        self._show_entry(None)
-        # the gazetteer (≈ 0.5 s to load) is ready before the first commune is typed
-        app.runner.background(lambda ctx: communes.gazetteer()).run()
+
+    # -- sizes: the detail beside the list when there is room, under it otherwise -----------------
+    def _fit_to_font(self) -> None:
+        metrics = QFontMetricsF(self.font())
+        self.message.setFixedHeight(round(metrics.lineSpacing() * 2 + 4))
+        self.search_field.setMinimumWidth(round(metrics.averageCharWidth() * 18))
+        self.commune_field.setMinimumWidth(round(metrics.averageCharWidth() * 16))
+        self._arrange()
+
+    def _arrange(self) -> None:
+        wide = self.width() >= QFontMetricsF(self.font()).averageCharWidth() * SIDE_BY_SIDE_CHARS
+        if wide == self._side_by_side:
+            return
+        self._side_by_side = wide
+        self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        self.detail.set_side_by_side(not wide)
+        total = max(self.splitter.width() if wide else self.splitter.height(), 100)
+        share = 0.6 if wide else 0.45
+        self.splitter.setSizes([round(total * share), round(total * (1 - share))])
+
+    @property
+    def side_by_side(self) -> bool:
+        """Whether the detail sits beside the list (else under it)."""
+        return bool(self._side_by_side)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._fit_to_font()
+
+    def hideEvent(self, event: Any) -> None:
+        self.detail.note.flush()  # leaving the page keeps the note
+        super().hideEvent(event)
 
     # -- Page contract ---------------------------------------------------------------------
     def cares_about(self, changes: Changes) -> bool:
@@ -270,11 +290,18 @@ class AnnuairePage(Page):
         return True
 
     def clear(self) -> None:
+        self.detail.note.flush()  # queued before the store closes: a note typed just before a lock is kept
         self._generation += 1
+        self._shown_criteria = None
         self.model.clear()
         self._show_entry(None)
         self.count_label.clear()
-        self.feedback.clear()
+        self.message.clear()
+
+    def say(self, text: str) -> None:
+        """The page's one message area."""
+        self.message.setText(text)
+        self.message.setToolTip(text)
 
     # -- searching -------------------------------------------------------------------------
     def criteria(self) -> dict[str, Any] | str:
@@ -296,6 +323,10 @@ class AnnuairePage(Page):
             else:
                 chosen["around"] = place
                 chosen["radius_km"] = float(self.radius.value())
+        chosen["filters"] = Filters(
+            open_at=self.now() if self.open_now.isChecked() else None,
+            favourites_only=self.favourites_only.isChecked(),
+        )
         return chosen
 
     def refresh(self) -> None:
@@ -322,26 +353,26 @@ class AnnuairePage(Page):
         self.app.runner.db(task).success(done).failure(lambda e: self.count_label.setText(e.message)).run()
 
     def _show_rows(self, rows: list[Row], chosen: dict[str, Any]) -> None:
-        keep = self._select_after or (self._current.id if self._current else None)
+        """Show a search's rows: the same search (after a change) keeps the chosen structure; a new
+        one starts at the top of the list."""
+        same = _without_clock(chosen) == _without_clock(self._shown_criteria)
+        self._shown_criteria = chosen
+        keep = self._select_after or (self._current.id if self._current and same else None)
         self._select_after = None
         self.model.set_rows(rows, with_distance=chosen["around"] is not None)
-        self.table.setColumnHidden(DirectoryTableModel.DISTANCE, chosen["around"] is None)
-        count = f"{len(rows):,}".replace(",", "\u202f")
-        where = ""
-        if chosen["around"] is not None:
-            where = f" à moins de {chosen['radius_km']:g} km de {chosen['around'].name}"
-        elif chosen["commune"] is not None:
-            where = f" à {chosen['commune'].name}"
-        self.count_label.setText(f"{count} fiche{'s' if len(rows) > 1 else ''}{where}")
+        self.table.show_distance(chosen["around"] is not None)
+        self.count_label.setText(count_text(len(rows), chosen))
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+            self.table.scrollTo(self.model.index(row, DirectoryTableModel.NAME))
         else:
+            self.table.scrollToTop()
             self._show_entry(None)
 
     # -- the selected entry ----------------------------------------------------------------
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.detail.note.flush()  # the note typed for the structure being left is saved now
         row = self.model.row_at(current.row())
         if row is None:
             self._show_entry(None)
@@ -358,55 +389,67 @@ class AnnuairePage(Page):
     def criteria_given(self) -> bool:
         """Whether the user narrowed the list (else an empty list means an empty directory)."""
         return bool(
-            self.search_field.text().strip() or self.commune_field.text().strip() or self.type_combo.currentData()
+            self.search_field.text().strip()
+            or self.commune_field.text().strip()
+            or self.type_combo.currentData()
+            or self.open_now.isChecked()
+            or self.favourites_only.isChecked()
         )
 
     def _show_entry(self, stored: StoredEntry | None) -> None:
-        shown_before = self._current.id if self._current is not None else None
         self._current = stored
-        if (stored.id if stored is not None else None) != shown_before:
-            self.feedback.clear()  # a message about another entry; an import's report stays
         if stored is None and self.model.rowCount() == 0 and not self.criteria_given():
-            self.detail.setHtml(
-                "<p><b>L'annuaire est vide.</b></p><p>Ajoutez vos propres fiches, importez un fichier CSV "
-                "(par exemple le fichier des mairies), ou synchronisez avec le serveur national depuis la page "
-                "Synchronisation.</p>"
+            self.detail.browser.setHtml(
+                "<p><b>L'annuaire est vide.</b></p><p>Ajoutez vos propres structures, importez un fichier CSV "
+                "(par exemple le fichier des mairies, ou un tableau Excel enregistré en CSV), ou synchronisez "
+                "avec le serveur national depuis la page Synchronisation.</p>"
             )
-            self.note.clear()
         elif stored is None:
-            self.detail.setHtml("<p style='color:#666'>Choisissez une fiche dans la liste pour voir son détail.</p>")
-            self.note.clear()
+            self.detail.browser.setHtml(
+                "<p style='color:#3A3A3A'>Choisissez une structure dans la liste pour voir son détail.</p>"
+            )
         else:
-            self.detail.setHtml(entry_html(stored, self.now(), self.stage_names))
-            self.note.setPlainText(stored.note)
-        local = stored is not None and stored.origin == "local"
-        self.copy_phone_button.setEnabled(stored is not None and bool(stored.entry.phone))
-        self.correction_button.setEnabled(stored is not None and stored.origin == "national")
-        self.edit_button.setEnabled(local)
-        self.delete_button.setEnabled(local)
-        self.note.setEnabled(stored is not None)
-        self.save_note_button.setEnabled(stored is not None)
+            self.detail.browser.setHtml(entry_html(stored, self.now(), self.stage_names))
+        self.detail.note.show_note(stored.id if stored else None, stored.note if stored else "")
+        self.detail.show_actions(stored)
 
     def copy_phone(self) -> None:
         if self._current is None or not self._current.entry.phone:
             return
         shown = format_phone(self._current.entry.phone)
-        clipboard = QGuiApplication.clipboard()
-        clipboard.setText(shown)
-        self.feedback.setText(f"Numéro copié : {shown}")
+        QGuiApplication.clipboard().setText(shown)
+        self.say(f"Numéro copié : {shown}")
 
     def save_note(self) -> None:
+        """Save the note now (the editor also saves by itself)."""
+        self.detail.note.flush()
+
+    def toggle_favourite(self) -> None:
         if self._current is None:
             return
-        entry_id, text = self._current.id, self.note.toPlainText()
+        stored, favourite = self._current, not self._current.favourite
 
         def task(ctx: TaskContext) -> None:
             with ctx.store.transaction() as conn:
-                repository.set_note(conn, entry_id, text)
+                repository.set_favourite(conn, stored.id, favourite)
 
-        self.app.runner.db(task).success(lambda _: self.feedback.setText("Note enregistrée.")).failure(
-            lambda e: self.feedback.setText(e.message)
-        ).run()
+        def done(_: None) -> None:
+            self.model.set_marks(stored.id, favourite=favourite)
+            name = stored.entry.name
+            self.say(f"« {name} » ajoutée aux favoris." if favourite else f"« {name} » retirée des favoris.")
+            if self._current is not None and self._current.id == stored.id:
+                self._current = replace(self._current, favourite=favourite)
+                self.detail.set_favourite(favourite)
+                self.detail.browser.setHtml(entry_html(self._current, self.now(), self.stage_names))
+            if self.favourites_only.isChecked():
+                self.refresh()
+
+        self.detail.set_favourite(favourite)
+        self.app.runner.db(task).success(done).failure(lambda e: self._favourite_failed(stored, e.message)).run()
+
+    def _favourite_failed(self, stored: StoredEntry, message: str) -> None:
+        self.detail.set_favourite(stored.favourite)
+        self.say(message)
 
     def signal_correction(self) -> None:
         if self._current is None or self._current.origin != "national":
@@ -424,10 +467,10 @@ class AnnuairePage(Page):
                 repository.add_correction(conn, national_id, message)
 
         def done(_: None) -> None:
-            self.feedback.setText("Correction enregistrée : elle partira à la prochaine synchronisation.")
+            self.say("Correction enregistrée : elle partira à la prochaine synchronisation.")
             self.app.announce(Changes(sync=True))
 
-        self.app.runner.db(task).success(done).failure(lambda e: self.feedback.setText(e.message)).run()
+        self.app.runner.db(task).success(done).failure(lambda e: self.say(e.message)).run()
 
     # -- local entries ---------------------------------------------------------------------
     def add_entry(self) -> None:
@@ -454,22 +497,21 @@ class AnnuairePage(Page):
 
         def done(saved_id: str) -> None:
             self._select_after = saved_id
-            self.feedback.setText("Fiche enregistrée.")
+            self.say(f"« {entry.name} » enregistrée.")
             self.app.announce(Changes(directory=True))
 
-        self.app.runner.db(task).success(done).failure(lambda e: self.feedback.setText(e.message)).run()
+        self.app.runner.db(task).success(done).failure(lambda e: self.say(e.message)).run()
 
     def delete_entry(self) -> None:
         if self._current is None or self._current.origin != "local":
             return
-        answer = QMessageBox.question(
+        name = self._current.entry.name
+        if confirm_destructive(
             self,
-            "Supprimer la fiche",
-            f"Supprimer définitivement la fiche locale « {self._current.entry.name} » et sa note ?",
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self.delete_local(self._current.id)
+            "Supprimer la structure",
+            f"Supprimer définitivement « {name} », ajoutée sur ce poste, et sa note privée ?",
+        ):
+            self.delete_local(self._current.id)
 
     def delete_local(self, entry_id: str) -> None:
         def task(ctx: TaskContext) -> None:
@@ -478,15 +520,19 @@ class AnnuairePage(Page):
 
         def done(_: None) -> None:
             self._current = None
+            self.say("Structure supprimée.")
             self.app.announce(Changes(directory=True))
 
-        self.app.runner.db(task).success(done).failure(lambda e: self.feedback.setText(e.message)).run()
+        self.app.runner.db(task).success(done).failure(lambda e: self.say(e.message)).run()
 
     # -- import and export -----------------------------------------------------------------
     def choose_import(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Importer des fiches", "", "Fichiers CSV (*.csv);;Tous (*)")
+        name, _ = choose_file(self, "Importer des structures", save=False, filters=["Fichiers CSV (*.csv)", "Tous (*)"])
         if name:
             self.start_import(Path(name))
+
+    def choose_model_csv(self) -> None:
+        pass
 
     def start_import(self, path: Path) -> None:
         """Import in one transaction with a progress bar; "Annuler" rolls everything back."""
@@ -494,8 +540,8 @@ class AnnuairePage(Page):
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
-        self.import_button.setEnabled(False)
-        self.feedback.setText(f"Import de {path.name}…")
+        self.transfer_button.setEnabled(False)
+        self.say(f"Import de {path.name}…")
 
         def task(ctx: TaskContext) -> ImportReport:
             with ctx.store.transaction() as conn:
@@ -509,11 +555,11 @@ class AnnuairePage(Page):
             self._import_op = None
             self.progress.hide()
             self.cancel_button.hide()
-            self.import_button.setEnabled(True)
+            self.transfer_button.setEnabled(True)
 
         def done(report: ImportReport) -> None:
             finished()
-            self.feedback.setText(report.summary())
+            self.say(report.summary())
             if report.errors or report.warnings:
                 lines = [f"ligne {n} : {r}" for n, r in report.errors[:15]]
                 lines += [f"ligne {n} : {r}" for n, r in report.warnings[:15]]
@@ -526,14 +572,14 @@ class AnnuairePage(Page):
 
         def failed(message: str) -> None:
             finished()
-            self.feedback.setText(message)
+            self.say(message)
 
         self._import_op = (
             self.app.runner.db(task)
             .progress(progress)
             .success(done)
             .failure(lambda e: failed(e.message))
-            .on_cancel(lambda: failed("Import annulé : aucune fiche n'a été écrite."))
+            .on_cancel(lambda: failed("Import annulé : rien n'a été écrit."))
             .run()
         )
 
@@ -542,18 +588,22 @@ class AnnuairePage(Page):
             self._import_op.cancel()
             self.cancel_button.setEnabled(False)
 
-    def choose_export(self) -> None:
-        name, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Exporter les fiches affichées", "annuaire.csv", "CSV (*.csv);;vCard (*.vcf)"
+    def choose_export(self, kind: str) -> None:
+        name, _ = choose_file(
+            self,
+            "Exporter la liste affichée",
+            save=True,
+            filters=["CSV (*.csv)"] if kind == "csv" else ["vCard (*.vcf)"],
+            directory="annuaire.csv" if kind == "csv" else "annuaire.vcf",
         )
         if name:
-            self.export_to(Path(name), vcard=name.lower().endswith(".vcf") or "vCard" in chosen_filter)
+            self.export_to(Path(name), vcard=kind == "vcard")
 
     def export_to(self, path: Path, *, vcard: bool) -> None:
         """Write the entries the list shows (same criteria), as CSV or vCard."""
         chosen = self.criteria()
         if isinstance(chosen, str):
-            self.feedback.setText(chosen)
+            self.say(chosen)
             return
 
         def task(ctx: TaskContext) -> int:
@@ -561,8 +611,39 @@ class AnnuairePage(Page):
             return write_vcards(path, entries) if vcard else write_csv(path, entries)
 
         self.app.runner.db(task).success(
-            lambda count: self.feedback.setText(f"{count} fiche(s) exportée(s) : {path}")
-        ).failure(lambda e: self.feedback.setText(e.message)).run()
+            lambda count: self.say(f"{structures(count)} exportée{'s' if count > 1 else ''} : {path}")
+        ).failure(lambda e: self.say(e.message)).run()
+
+
+def structures(count: int) -> str:
+    """« 1 structure », « 12 345 structures » (narrow no-break space between thousands)."""
+    number = f"{count:,}".replace(",", "\u202f")
+    return f"{number} structure{'s' if count > 1 else ''}"
+
+
+def count_text(count: int, chosen: dict[str, Any]) -> str:
+    """What the list holds, in words: « 3 structures à moins de 10 km de Besançon, ouvertes maintenant »."""
+    where = ""
+    if chosen["around"] is not None:
+        where = f" à moins de {chosen['radius_km']:g} km de {chosen['around'].name}"
+    elif chosen["commune"] is not None:
+        where = f" à {chosen['commune'].name}"
+    filters: Filters = chosen["filters"]
+    plural = "s" if count > 1 else ""
+    extra = []
+    if filters.open_at is not None:
+        extra.append(f"ouverte{plural} maintenant")
+    if filters.favourites_only:
+        extra.append("parmi les favoris")
+    return structures(count) + where + "".join(f", {e}" for e in extra)
+
+
+def _without_clock(chosen: dict[str, Any] | None) -> Any:
+    """The criteria without the instant « ouvert maintenant » was asked at (same search, later)."""
+    if chosen is None:
+        return None
+    filters: Filters = chosen["filters"]
+    return {**chosen, "filters": (filters.open_at is not None, filters.favourites_only)}
 
 
 def create_page(app: AppContext) -> Page:

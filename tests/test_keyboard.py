@@ -14,8 +14,8 @@ from ui.app import build
 from ui.context import AppContext
 from ui.crash import CrashHandler
 from ui.dialogs.about import AboutDialog
+from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
-from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.main_window import MainWindow
 from ui.ops import Runner
 from ui.pages.base import Page, PlaceholderPage
@@ -149,10 +149,10 @@ def test_main_actions_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -
     assert window.zoom.percent == 100
     assert QApplication.font().pointSizeF() == pytest.approx(base)
 
-    # F1: the shortcuts, read from the menus; Échap closes.
+    # F1: the guide, whose last section lists the shortcuts read from the menus; Échap closes.
     _key(qtbot, Qt.Key.Key_F1)
-    shortcuts = window.shortcuts_dialog
-    assert isinstance(shortcuts, ShortcutsDialog)
+    shortcuts = window.help_dialog
+    assert isinstance(shortcuts, HelpDialog)
     _wait_focus_in(qtbot, shortcuts)
     listed = shortcuts.view.toPlainText()
     for expected in ("Verrouiller maintenant", "Ctrl+L", "Ctrl+F", "Ctrl+P", "Ctrl+1", "Ctrl+0", "F6"):

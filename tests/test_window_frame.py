@@ -14,10 +14,11 @@ from milpj_desktop import PRODUCT_NAME
 from ui.app import build
 from ui.crash import CrashHandler
 from ui.dialogs.about import AboutDialog
+from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.printing import new_pdf_writer
-from ui.qt import QApplication, QLabel, QPainter
+from ui.qt import QApplication, QLabel, QPainter, QPoint, Qt
 
 PASSPHRASE = "phrase secrete du cadre"  # keyClicks types ASCII only
 
@@ -85,3 +86,32 @@ def test_pdf_creator_is_the_product_name(qtbot: QtBot, tmp_path: Path) -> None:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     creator = next(line for line in info.splitlines() if line.startswith("Creator:"))
     assert creator.split(":", 1)[1].strip() == PRODUCT_NAME
+
+
+# -- help ------------------------------------------------------------------------------------
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen; the guide comes forward on a desktop
+def test_f1_opens_the_french_guide_at_the_page_shown(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.page_actions[2].trigger()  # Annuaire
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window.nav, Qt.Key.Key_F1)
+    guide = window.help_dialog
+    assert isinstance(guide, HelpDialog)
+    qtbot.waitUntil(guide.isVisible, timeout=5000)
+    source = guide.view.toHtml()
+    text = guide.view.toPlainText()
+    for page in window.pages:  # one section per page, named after the page object and titled as in the navigation
+        assert f'name="{page.object_name}"' in source, page.object_name
+        assert f"{page.title} (Ctrl+" in text, page.title
+    assert "Tâches courantes pas à pas" in text
+    assert source.count("<li") > 30  # steps, not only a list of shortcuts
+    for shortcut in ("Ctrl+L", "Ctrl+F", "Ctrl+0", "F6", "Verrouiller maintenant"):
+        assert shortcut in text, shortcut
+    first_visible = guide.view.cursorForPosition(QPoint(8, 8)).block().text()
+    assert first_visible.startswith("Annuaire"), first_visible
+    assert "milpj" not in text.lower()
+    window.page_actions[3].trigger()  # Fiches: F1 again goes to its section, same window
+    window.show_help()
+    assert window.help_dialog is guide
+    assert guide.view.cursorForPosition(QPoint(8, 8)).block().text().startswith("Fiches")

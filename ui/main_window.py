@@ -14,8 +14,8 @@ from milpj_desktop.upkeep import create_with_default_content, open_store
 from sync.state import last_run
 from ui.context import AppContext
 from ui.dialogs.about import AboutDialog
+from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog, _PassphraseDialog
-from ui.dialogs.shortcuts import ShortcutsDialog
 from ui.idle import IdleWatcher
 from ui.pages.base import Page
 from ui.qt import (
@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self._show_zoom()
         self.dialog: _PassphraseDialog | None = None
         self.about_dialog: AboutDialog | None = None
-        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.help_dialog: HelpDialog | None = None
         self.message_box: QMessageBox | None = None
         self._restore_view()
         self._set_locked_view(True)
@@ -222,11 +222,14 @@ class MainWindow(QMainWindow):
         self.focus_nav_action = self._action(
             "&Navigation ou page", self.toggle_focus, ["F6"], tip="Passer de la navigation à la page et inversement"
         )
-        self.shortcuts_action = self._action(
-            "&Raccourcis clavier",
-            self.show_shortcuts,
+        self.help_action = self._action(
+            "&Guide d'utilisation",
+            self.show_help,
             [QKeySequence.StandardKey.HelpContents, "F1"],
-            tip="Liste des raccourcis clavier",
+            tip="Guide d'utilisation : une rubrique par page, les tâches courantes pas à pas, les raccourcis",
+        )
+        self.shortcuts_action = self._action(
+            "&Raccourcis clavier", lambda: self.show_help("raccourcis"), tip="Liste des raccourcis clavier"
         )
         self.about_action = self._action("À &propos", self.show_about, tip="Version, données, licences")
 
@@ -250,7 +253,7 @@ class MainWindow(QMainWindow):
             [self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action, None, self.fullscreen_action],
         )
         self._menu("&Pages", "menu-pages", [*self.page_actions, None, self.search_action, self.focus_nav_action])
-        self._menu("Ai&de", "menu-aide", [self.shortcuts_action, None, self.about_action])
+        self._menu("Ai&de", "menu-aide", [self.help_action, self.shortcuts_action, None, self.about_action])
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Actions principales")
@@ -378,9 +381,16 @@ class MainWindow(QMainWindow):
         self.about_dialog = AboutDialog(self)
         self.about_dialog.open()
 
-    def show_shortcuts(self) -> None:
-        self.shortcuts_dialog = ShortcutsDialog(self, self.menuBar())
-        self.shortcuts_dialog.open()
+    def show_help(self, section: str = "") -> None:
+        """F1: the guide, at the section of the page shown (or the one asked)."""
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self, self.menuBar())
+        page = self.current_page() if self.app.unlocked else None
+        anchor = section or (page.object_name if page is not None else "securite")
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
+        self.help_dialog.show_section(anchor)
 
     def bring_forward(self) -> None:
         """A second launch for the same data folder asked for this window."""

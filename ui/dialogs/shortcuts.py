@@ -1,10 +1,10 @@
-"""« Raccourcis clavier » (F1): every action of the window with its shortcut, read from the menus."""
+"""The window's shortcuts, read from its menus (so the list never drifts from the real actions)."""
 
 from __future__ import annotations
 
 import html
 
-from ui.qt import QAction, QDialog, QDialogButtonBox, QKeySequence, QMenu, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
+from ui.qt import QAction, QKeySequence, QMenu, QMenuBar
 
 
 def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
@@ -23,29 +23,13 @@ def shortcut_rows(menu_bar: QMenuBar) -> list[tuple[str, str, str]]:
     return rows
 
 
-class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None, menu_bar: QMenuBar) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Raccourcis clavier")
-        self.setAccessibleName("Raccourcis clavier")
-        self.resize(560, 520)
-        layout = QVBoxLayout(self)
-        rows = "".join(
-            f"<tr><td>{html.escape(menu)}</td><td>{html.escape(action)}</td><td><b>{html.escape(keys)}</b></td></tr>"
-            for menu, action, keys in shortcut_rows(menu_bar)
-        )
-        self.view = QTextBrowser()
-        self.view.setAccessibleName("Liste des raccourcis clavier")
-        self.view.setHtml(
-            "<p>Toutes les actions sont accessibles au clavier. <b>Alt</b> + la lettre soulignée ouvre un "
-            "menu ; <b>F6</b> passe de la navigation à la page ; <b>Tab</b> parcourt les champs.</p>"
-            '<table cellspacing="0" cellpadding="4" border="1">'
-            f"<tr><th>Menu</th><th>Action</th><th>Raccourci</th></tr>{rows}</table>"
-        )
-        layout.addWidget(self.view)
-        buttons = QDialogButtonBox()
-        close = buttons.addButton("&Fermer", QDialogButtonBox.ButtonRole.RejectRole)
-        close.setDefault(True)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        close.setFocus()
+def shortcuts_table(menu_bar: QMenuBar) -> str:
+    """The rows as an HTML table, every text escaped."""
+    rows = "".join(
+        f"<tr><td>{html.escape(menu)}</td><td>{html.escape(action)}</td><td><b>{html.escape(keys)}</b></td></tr>"
+        for menu, action, keys in shortcut_rows(menu_bar)
+    )
+    return (
+        '<table cellspacing="0" cellpadding="4" border="1">'
+        f"<tr><th>Menu</th><th>Action</th><th>Raccourci</th></tr>{rows}</table>"
+    )

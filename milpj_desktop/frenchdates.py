@@ -81,3 +81,33 @@ def parse_date(text: str) -> dt.date:
                 return _make(int(typed[:4]), int(typed[4:6]), int(typed[6:]), typed)
             raise BadDate(typed) from None
     raise BadDate(typed)
+
+
+def local_moment(text: str) -> dt.datetime | None:
+    """A stored ISO time (UTC) in the person's local time; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone()
+
+
+def clock_time(moment: dt.datetime) -> str:
+    """« 14 h 05 », « 9 h 00 »: the hour as French texts write it (non-breaking spaces)."""
+    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+
+def long_moment(moment: dt.datetime) -> str:
+    """« 3 décembre 2026 à 14 h 05 »."""
+    return f"{long_date(moment.date())} à {clock_time(moment)}"
+
+
+def moment_since(moment: dt.datetime, reference: dt.datetime) -> str:
+    """A second moment told next to a first one: « à 15 h 10 » the same day, else « le 4 décembre 2026 à 15 h 10 »."""
+    if moment.date() == reference.date():
+        return f"à {clock_time(moment)}"
+    return f"le {long_moment(moment)}"

@@ -93,6 +93,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             proxy=settings.proxy,
             page_limit=args.par_page or DEFAULT_LIMIT,
             stall_timeout=args.delai,
+            reason="ligne de commande",
         )
         tty = sys.stderr.isatty() and not args.json
 

@@ -98,6 +98,7 @@ class SyncRequest:
     # helper processes that check a large directory load (None: from the number of cores; 0: none)
     helpers: int | None = None
     helpers_from: int = HELPERS_FROM
+    reason: str = ""  # why it runs, kept with the run: « manuelle », « nouveaux réglages »…
 
     def http_config(self) -> HttpConfig:
         return HttpConfig(
@@ -260,7 +261,7 @@ class SyncEngine:
                 self.request.http_config(), session=self._session, cancel=self.cancel, sleep=self._sleep, rng=self._rng
             )
             self.http = http
-            run = self.access.run(_in_transaction(lambda conn: start_run(conn, http.base)))
+            run = self.access.run(_in_transaction(lambda conn: start_run(conn, http.base, reason=self.request.reason)))
             try:
                 self._run(http, run)
             except Cancelled:
@@ -269,6 +270,7 @@ class SyncEngine:
                 )
                 raise
             except errors.SyncError as exc:
+                run.error = type(exc).__name__  # the window tells an unreachable server from a refusal
                 self._close_run(run, http, "echec", exc.message)
                 exc.run = run  # the command line prints the table too
                 raise

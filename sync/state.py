@@ -167,6 +167,13 @@ class RunResult:
     requests: int = 0
     bytes: int = 0
     collections: dict[str, CollectionResult] = field(default_factory=dict)
+    reason: str = ""  # why it ran: « manuelle », « démarrage », « nouveaux réglages »…
+    error: str = ""  # the name of the SyncError that ended a failed run
+
+    @property
+    def brought_something(self) -> bool:
+        """Whether anything arrived, left, was refused or was sent (an empty run changes nothing)."""
+        return any(r.added or r.changed or r.deleted or r.failed for r in self.collections.values())
 
     def result(self, collection: Collection) -> CollectionResult:
         key = collection.value
@@ -197,17 +204,24 @@ def changes_of(run: RunResult | None) -> Changes:
     )
 
 
-def start_run(conn: Any, server: str) -> RunResult:
-    """Record a new run; runs left 'en-cours' by a killed process are marked 'interrompue'."""
+_BROUGHT = "added + changed + deleted + failed > 0"
+
+
+def start_run(conn: Any, server: str, *, reason: str = "") -> RunResult:
+    """Record a new run; runs left 'en-cours' by a killed process are marked 'interrompue'. Old runs
+    go, except the last successful one and the last that brought something (the window tells them)."""
     conn.execute("UPDATE sync_run SET status = 'interrompue', finished_at = ? WHERE status = 'en-cours'", (now_text(),))
     conn.execute("UPDATE sync_run_collection SET status = 'interrompue' WHERE status = 'en-cours'")
     started = now_text()
-    cursor = conn.execute("INSERT INTO sync_run(server, started_at) VALUES(?, ?)", (server, started))
+    cursor = conn.execute("INSERT INTO sync_run(server, started_at, reason) VALUES(?, ?, ?)", (server, started, reason))
     run_id = int(cursor.lastrowid)
     conn.execute(
-        "DELETE FROM sync_run WHERE id <= (SELECT id FROM sync_run ORDER BY id DESC LIMIT 1 OFFSET ?)", (RUNS_KEPT,)
+        "DELETE FROM sync_run WHERE id <= (SELECT id FROM sync_run ORDER BY id DESC LIMIT 1 OFFSET ?) "
+        "AND id IS NOT (SELECT max(id) FROM sync_run WHERE status = 'reussie') "
+        f"AND id IS NOT (SELECT max(run_id) FROM sync_run_collection WHERE {_BROUGHT})",
+        (RUNS_KEPT,),
     )
-    return RunResult(run_id=run_id, server=server, started_at=started)
+    return RunResult(run_id=run_id, server=server, started_at=started, reason=reason)
 
 
 def save_collection_result(conn: Any, *, run_id: int, result: CollectionResult) -> None:
@@ -233,21 +247,19 @@ def save_collection_result(conn: Any, *, run_id: int, result: CollectionResult) 
 def finish_run(conn: Any, run: RunResult) -> None:
     run.finished_at = now_text()
     conn.execute(
-        "UPDATE sync_run SET finished_at = ?, status = ?, message = ?, requests = ?, bytes = ? WHERE id = ?",
-        (run.finished_at, run.status, run.message, run.requests, run.bytes, run.run_id),
+        "UPDATE sync_run SET finished_at = ?, status = ?, message = ?, requests = ?, bytes = ?, error = ? WHERE id = ?",
+        (run.finished_at, run.status, run.message, run.requests, run.bytes, run.error, run.run_id),
     )
     for result in run.collections.values():
         save_collection_result(conn, run_id=run.run_id, result=result)
 
 
-def last_run(conn: Any) -> RunResult | None:
-    """The most recent run with its per-collection results (what the window shows)."""
-    row = conn.execute(
-        "SELECT id, server, status, message, started_at, coalesce(finished_at, ''), requests, bytes "
-        "FROM sync_run ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return None
+_RUN_COLUMNS = (
+    "id, server, status, message, started_at, coalesce(finished_at, ''), requests, bytes, reason, error FROM sync_run"
+)
+
+
+def _load_run(conn: Any, row: Any) -> RunResult:
     run = RunResult(
         run_id=int(row[0]),
         server=str(row[1]),
@@ -257,6 +269,8 @@ def last_run(conn: Any) -> RunResult | None:
         finished_at=str(row[5]),
         requests=int(row[6]),
         bytes=int(row[7]),
+        reason=str(row[8]),
+        error=str(row[9]),
     )
     for r in conn.execute(
         "SELECT collection, added, changed, deleted, failed, received, status, message FROM sync_run_collection "
@@ -274,3 +288,47 @@ def last_run(conn: Any) -> RunResult | None:
             message=str(r[7]),
         )
     return run
+
+
+def _one_run(conn: Any, where: str) -> RunResult | None:
+    row = conn.execute(f"SELECT {_RUN_COLUMNS} WHERE {where} ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else _load_run(conn, row)
+
+
+def last_run(conn: Any) -> RunResult | None:
+    """The most recent run (the last attempt) with its per-collection results."""
+    return _one_run(conn, "true")
+
+
+def last_successful_run(conn: Any) -> RunResult | None:
+    """The most recent run that ended well, kept apart from a later failed attempt."""
+    return _one_run(conn, "status = 'reussie'")
+
+
+def last_run_that_brought(conn: Any) -> RunResult | None:
+    """The most recent run after which something had arrived, left or been sent."""
+    return _one_run(conn, f"id = (SELECT max(run_id) FROM sync_run_collection WHERE {_BROUGHT})")
+
+
+def recent_runs(conn: Any, limit: int = 10) -> list[RunResult]:
+    """The last runs, newest first (the window's history)."""
+    rows = conn.execute(f"SELECT {_RUN_COLUMNS} ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return [_load_run(conn, row) for row in rows]
+
+
+# -- freshness --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StreamFreshness:
+    """When one stream last reached the end of the server's changes ('' = never)."""
+
+    collection: str
+    departements: frozenset[str]
+    completed_at: str
+
+
+def stream_freshness(conn: Any) -> list[StreamFreshness]:
+    """Every stream with the time it last caught up with the server, whatever happened after."""
+    return [
+        StreamFreshness(str(r[0]), _split(str(r[1])), str(r[2] or ""))
+        for r in conn.execute("SELECT collection, departements, completed_at FROM sync_stream ORDER BY stream")
+    ]

@@ -87,3 +87,15 @@ def content_store(data_dir: Path) -> Iterator[Store]:
     yield opened
     if opened.conn is not None:
         opened.close()
+
+
+@pytest.fixture
+def paris_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time is Paris (UTC+1 in winter), so a test can tell local times from UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

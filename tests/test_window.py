@@ -13,7 +13,6 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
 from milpj_desktop.worker import TaskContext
-from sync.state import RunResult
 from ui.app import build
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
@@ -21,7 +20,6 @@ from ui.pages.accueil import AccueilPage
 from ui.pages.contenus import ContenusPage
 from ui.pages.parametres import ParametresPage
 from ui.qt import QApplication, Qt
-from ui.status import last_sync_text
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
 ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiche(s)"
@@ -146,6 +144,7 @@ def test_accueil_search_and_tasks_lead_to_the_pages(qtbot: QtBot, window: MainWi
     assert contenus.search.text() == "allait"
 
 
+@pytest.mark.usefixtures("paris_time")
 def test_status_bar_tells_connection_and_last_sync(qtbot: QtBot, window: MainWindow) -> None:
     _first_run(qtbot, window)
     window.app.set_online(None)
@@ -154,21 +153,29 @@ def test_status_bar_tells_connection_and_last_sync(qtbot: QtBot, window: MainWin
     assert window.connection_label.text() == "Hors ligne"
     window.app.set_online(True)
     assert window.connection_label.text() == "En ligne"
-    qtbot.waitUntil(lambda: window.sync_label.text() == "Dernière synchronisation : jamais", timeout=5000)
+    qtbot.waitUntil(lambda: window.sync_label.text() == "Jamais synchronisé", timeout=5000)
 
-    def record_run(ctx: TaskContext) -> None:
+    def record_runs(ctx: TaskContext) -> None:
         with ctx.store.transaction() as conn:
             conn.execute(
-                "INSERT INTO sync_run(server, started_at, finished_at, status) VALUES(?, ?, ?, 'partielle')",
+                "INSERT INTO sync_run(server, started_at, finished_at, status) VALUES(?, ?, ?, 'reussie')",
                 ("https://serveur.exemple.fr", "2026-11-23T06:40:00+00:00", "2026-11-23T06:41:00+00:00"),
             )
+            conn.execute(
+                "INSERT INTO sync_run(server, started_at, finished_at, status, error) "
+                "VALUES(?, ?, ?, 'echec', 'Unreachable')",
+                ("https://serveur.exemple.fr", "2026-11-23T14:10:00+00:00", "2026-11-23T14:10:30+00:00"),
+            )
 
-    window.app.runner.worker.run(record_run).result(timeout=30)
+    window.app.runner.worker.run(record_runs).result(timeout=30)
     window.app.announce(Changes(sync=True))
-    expected = last_sync_text(
-        RunResult(run_id=1, server="", status="partielle", finished_at="2026-11-23T06:41:00+00:00")
-    )
-    assert "(partielle)" in expected and "23/11/2026" in expected
+    expected = (
+        "Dernière synchronisation réussie : 23 novembre 2026 à 7\u00a0h\u00a041"
+        " — échec de la dernière tentative à 15\u00a0h\u00a010"
+    )  # Paris is UTC+1 in November
     qtbot.waitUntil(lambda: window.sync_label.text() == expected, timeout=5000)
+    assert window.connection_label.text() == "Serveur injoignable"  # not « En ligne »
+    window.app.set_online(False)
+    assert window.connection_label.text() == "Hors ligne"
     window.lock()
     assert window.sync_label.text() == "Dernière synchronisation : —"

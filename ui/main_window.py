@@ -11,7 +11,6 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.settings import Settings, load_settings
 from milpj_desktop.store import Store
 from milpj_desktop.upkeep import create_with_default_content, open_store
-from sync.state import last_run
 from ui.context import AppContext
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.help import HelpDialog
@@ -38,7 +37,7 @@ from ui.qt import (
     QToolBar,
     QWidget,
 )
-from ui.status import connection_text, last_sync_text
+from ui.status import SyncStatus
 from ui.style import Zoom, window_settings
 
 # Each module has create_page(app) -> Page; Ctrl+1… follow this order.
@@ -126,12 +125,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.nav.currentRowChanged.connect(self.show_page)
 
-        self.connection_label = QLabel("Hors ligne")
-        self.connection_label.setObjectName("etat-connexion")
-        self.connection_label.setAccessibleName("État de la connexion")
-        self.sync_label = QLabel("Dernière synchronisation : jamais")
-        self.sync_label.setObjectName("derniere-synchro")
-        self.sync_label.setAccessibleName("Dernière synchronisation")
+        self.sync_status = SyncStatus(app)
+        self.connection_label = self.sync_status.connection_label
+        self.sync_label = self.sync_status.sync_label
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("taille-texte")
         self.zoom_label.setAccessibleName("Taille du texte")
@@ -143,9 +139,6 @@ class MainWindow(QMainWindow):
         app.runner.known_error.connect(self._known_error)
         app.settings_changed.connect(self._apply_settings)
         app.navigate.connect(self.go_to)
-        app.connection_changed.connect(self._show_connection)
-        app.changed.connect(self._maybe_refresh_last_sync)
-        self._show_connection(app.online)
 
         self.idle = IdleWatcher(app.settings.auto_lock_minutes)
         self.idle.idle.connect(self.lock)
@@ -486,18 +479,9 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         for page in self.pages:
             page.on_locked()
-        self.sync_label.setText("Dernière synchronisation : —")
+        self.sync_status.forget()
         self._set_locked_view(True)
         self.app.runner.close_store().success(lambda _: self._ask_unlock(locked=True)).run()
-
-    def _show_connection(self, online: bool | None) -> None:
-        self.connection_label.setText(connection_text(online))
-
-    def _maybe_refresh_last_sync(self, changes: Changes) -> None:
-        if (changes.sync or changes.settings) and self.app.unlocked:
-            self.app.runner.db(lambda ctx: last_run(ctx.store.conn)).success(
-                lambda run: self.sync_label.setText(last_sync_text(run))
-            ).run()
 
     def _apply_settings(self, settings: Settings) -> None:
         self.idle.set_delay_ms(settings.auto_lock_minutes * 60_000)

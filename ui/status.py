@@ -1,37 +1,92 @@
-"""What the status bar says about the connection and the last synchronisation."""
+"""What the status bar says about the connection, the server and the last synchronisation."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
+from milpj_desktop.changes import Changes
+from milpj_desktop.worker import TaskContext
+from sync.freshness import Freshness, last_sync_phrase, read_freshness, server_phrase
 from sync.state import RunResult
+from ui.context import AppContext
+from ui.qt import QLabel, QObject, QPainter, QSize, Qt
 
-_STATUS = {
-    "reussie": "réussie",
-    "partielle": "partielle",
-    "echec": "en échec",
-    "annulee": "annulée",
-    "interrompue": "interrompue",
-    "en-cours": "en cours",
-}
+LOCKED_TEXT = "Dernière synchronisation : —"
 
 
-def connection_text(online: bool | None) -> str:
-    if online is None:
-        return "Connexion : état inconnu"
-    return "En ligne" if online else "Hors ligne"
+def connection_text(online: bool | None, attempt: RunResult | None = None) -> str:
+    """The system's network state, unless the last attempt found the server unreachable or refusing."""
+    if online is False:
+        return "Hors ligne"
+    server = server_phrase(attempt)
+    if server:
+        return server
+    return "Connexion : état inconnu" if online is None else "En ligne"
 
 
-def last_sync_text(run: RunResult | None) -> str:
-    """« Dernière synchronisation : 23/11/2026 à 07:40 (réussie) », in local time."""
-    if run is None:
-        return "Dernière synchronisation : jamais"
-    when = run.finished_at or run.started_at
-    try:
-        moment = dt.datetime.fromisoformat(when)
-        if moment.tzinfo is not None:
-            moment = moment.astimezone()
-        shown = f"{moment:%d/%m/%Y} à {moment:%H:%M}"
-    except ValueError:
-        shown = "date inconnue"
-    return f"Dernière synchronisation : {shown} ({_STATUS.get(run.status, run.status)})"
+def last_sync_text(freshness: Freshness) -> str:
+    return last_sync_phrase(freshness)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width when the window is narrow or the text large: it draws
+    « … » at the end and keeps its whole text (text(), tooltip, screen readers)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 12 * self.fontMetrics().averageCharWidth()), hint.height())
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+
+    def paintEvent(self, event: Any) -> None:
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter = QPainter(self)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+        painter.end()
+
+
+class SyncStatus(QObject):
+    """The two status bar labels that tell the connection and the freshness, kept up to date."""
+
+    def __init__(self, app: AppContext) -> None:
+        super().__init__()
+        self.app = app
+        self.attempt: RunResult | None = None
+        self.connection_label = QLabel()
+        self.connection_label.setObjectName("etat-connexion")
+        self.connection_label.setAccessibleName("État de la connexion")
+        self.sync_label = ElidedLabel()
+        self.sync_label.setObjectName("derniere-synchro")
+        self.sync_label.setAccessibleName("Dernière synchronisation")
+        self.sync_label.setText(LOCKED_TEXT)
+        app.connection_changed.connect(self._show_connection)
+        app.changed.connect(self._on_changed)
+        self._show_connection(app.online)
+
+    def _show_connection(self, online: bool | None) -> None:
+        self.connection_label.setText(connection_text(online, self.attempt))
+
+    def _on_changed(self, changes: Changes) -> None:
+        if (changes.sync or changes.settings) and self.app.unlocked:
+            self.refresh()
+
+    def refresh(self) -> None:
+        def read(ctx: TaskContext) -> Freshness:
+            return read_freshness(ctx.store.conn)
+
+        self.app.runner.db(read).success(self._show).run()
+
+    def _show(self, freshness: Freshness) -> None:
+        self.attempt = freshness.last_attempt
+        self.sync_label.setText(last_sync_text(freshness))
+        self._show_connection(self.app.online)
+
+    def forget(self) -> None:
+        """On lock: nothing read from the store stays on screen."""
+        self.attempt = None
+        self.sync_label.setText(LOCKED_TEXT)
+        self._show_connection(self.app.online)

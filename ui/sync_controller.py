@@ -37,20 +37,21 @@ def is_configured(settings: Settings) -> bool:
     return bool(settings.server_url.strip() and settings.device_token.strip())
 
 
-def request_from(settings: Settings) -> SyncRequest:
+def request_from(settings: Settings, *, reason: str = "") -> SyncRequest:
     return SyncRequest(
         server_url=settings.server_url.strip(),
         token=settings.device_token.strip(),
         departements=frozenset(settings.departements),
         ca_bundle=settings.ca_bundle.strip(),
         proxy=settings.proxy.strip(),
+        reason=reason,
     )
 
 
 class SyncController(QObject):
     """One synchronisation at a time; progress, end and failure come back as signals on the GUI thread."""
 
-    started = Signal(str)  # why: "manuelle", "démarrage", "connexion retrouvée"
+    started = Signal(str)  # why: "manuelle", "démarrage", "connexion retrouvée", "nouveaux réglages"
     progressed = Signal(int, int, str)
     finished = Signal(object)  # RunResult, or None when cancelled
     failed = Signal(str)
@@ -111,7 +112,7 @@ class SyncController(QObject):
         """Start a synchronisation unless one is running; False when nothing was started."""
         if self.op is not None or not self.app.unlocked:
             return False
-        request = request_from(self.app.settings)
+        request = request_from(self.app.settings, reason=reason)
         worker = self.app.runner.worker
 
         def task(ctx: TaskContext) -> tuple[RunResult, Changes]:

@@ -192,9 +192,7 @@ def changes_of(run: RunResult | None) -> Changes:
         return Changes(content=True, directory=True, handouts=True, sync=True)
 
     def moved(collections: set[Collection]) -> bool:
-        return any(
-            r.added + r.changed + r.deleted > 0 for name, r in run.collections.items() if name in collections
-        )
+        return any(r.added + r.changed + r.deleted > 0 for name, r in run.collections.items() if name in collections)
 
     return Changes(
         content=moved(_CONTENT),

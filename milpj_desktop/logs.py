@@ -45,6 +45,49 @@ def redact(text: str) -> str:
     return _NAMED_SECRET.sub(lambda m: f"{m.group(1)}{MASK}", text)
 
 
+VALUE_MASK = "«valeur»"
+# What an exception message may carry of the data it failed on: quoted text, pydantic's
+# « input_value=… », e-mail addresses, web addresses, phone-like and other long numbers.
+_INPUT_VALUE = re.compile(r"(input_value=)(\"[^\"]*\"|'[^']*'|\S+?)(?=, input_type|\]|$)", re.MULTILINE)
+_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?i)\b(?:https?|ftp|mailto|file):\S+")
+_LONG_NUMBER = re.compile(r"(?<![\w.])\+?\d[\d .-]{4,}\d(?![\w.])")
+
+
+def scrub_values(text: str) -> str:
+    """Mask what an exception message may hold of the data it was handling (a note, a name, a phone),
+    keeping the technical words around it: for crash reports and logged tracebacks."""
+    text = redact(text)
+    text = _INPUT_VALUE.sub(lambda m: f"{m.group(1)}{VALUE_MASK}", text)
+    text = _QUOTED.sub(VALUE_MASK, text)
+    text = _URL.sub(VALUE_MASK, text)
+    text = _EMAIL.sub(VALUE_MASK, text)
+    return _LONG_NUMBER.sub(VALUE_MASK, text)
+
+
+def exception_report(exc: BaseException) -> str:
+    """A traceback a developer can use (types, files, lines, code) whose messages hold no stored value.
+
+    The code lines printed are the program's own; the messages are scrubbed (scrub_values). Chained
+    exceptions (« During handling… ») are kept, scrubbed the same way."""
+    import traceback
+
+    parts: list[str] = []
+    for line in traceback.format_exception(exc):
+        if line.startswith("  File ") or line.startswith("    "):
+            parts.append(redact(line))  # a frame: file, line, function, and the program's own source line
+        else:
+            parts.append(scrub_values(line))
+    return "".join(parts)
+
+
+def private_file(path: Path) -> int:
+    """Open a new file readable and writable by the user alone from its creation (no window where the
+    default mode applies); returns the file descriptor."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+
 class RedactSecrets(logging.Filter):
     """Rewrites each record (message, arguments, traceback) with its secrets masked."""
 
@@ -52,7 +95,9 @@ class RedactSecrets(logging.Filter):
         record.msg = redact(record.getMessage())
         record.args = None
         if record.exc_info:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            error = record.exc_info[1]
+            text = exception_report(error) if error is not None else ""
+            record.exc_text = text.rstrip("\n") or redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         if record.stack_info:
             record.stack_info = redact(record.stack_info)

@@ -11,14 +11,13 @@ import logging
 import os
 import platform
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 from milpj_desktop import PRODUCT_NAME, __version__, paths
-from milpj_desktop.logs import redact
+from milpj_desktop.logs import exception_report, private_file
 from ui.ops import Runner
 from ui.qt import (
     QApplication,
@@ -41,22 +40,22 @@ log = logging.getLogger(__name__)
 
 
 def report_text(exc: BaseException) -> str:
-    """What a developer needs (versions, traceback), secrets masked; no local variables, no store data."""
+    """What a developer needs (versions, traceback), secrets and stored values masked (an exception's
+    message may quote the note, name or phone it failed on); no local variables."""
     header = (
         f"{PRODUCT_NAME} {__version__} — {datetime.now():%Y-%m-%d %H:%M:%S}\n"
         f"Python {platform.python_version()}, Qt {qVersion()}, {platform.platform()}\n\n"
     )
-    return header + redact("".join(traceback.format_exception(exc)))
+    return header + exception_report(exc)
 
 
 def save_report(exc: BaseException) -> Path:
-    """Write the report to the log folder (readable by the user alone) and return its path."""
+    """Write the report to the log folder, private from its creation, and return its path."""
     folder = paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = folder / f"erreur-{datetime.now():%Y%m%d-%H%M%S-%f}.txt"
-    target.write_text(report_text(exc), encoding="utf-8")
-    if os.name == "posix":
-        target.chmod(0o600)
+    with os.fdopen(private_file(target), "w", encoding="utf-8") as handle:
+        handle.write(report_text(exc))
     return target
 
 

@@ -50,14 +50,14 @@ def test_stage_from_due_date_and_birth_date(content_store: Store, data_dir: Path
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["etape"] == "fin-grossesse"
-    assert payload["position"] == "19 SA + 1 jour"
+    assert payload["position"] == "19 SA et 1 jour"
     dates = [e["date"] for e in payload["evenements"]]
     assert dates == sorted(dates)
     assert dates and dates[0] >= "2026-07-01"
     assert payload["articles"]
     text = run("etape", "--naissance", "2026-01-15", "--aujourdhui", "2026-04-16", data=data_dir)
     assert text.returncode == 0
-    assert text.stdout.startswith("Étape au 16/04/2026 : De ses 4 mois à 1 an (3 mois).")
+    assert text.stdout.startswith("Étape au 16/04/2026 : De ses 4 mois à 1 an (3 mois et 1 jour).")
     assert "Prochains événements :" in text.stdout
 
 

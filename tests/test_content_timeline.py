@@ -94,8 +94,8 @@ def test_calendar_helpers() -> None:
     assert age_in_months(birth_date=D(2026, 1, 31), today=D(2026, 2, 28)) == 1
     assert amenorrhoea_weeks(due_date=D(2026, 10, 15), today=D(2026, 10, 15)) == (41, 0)
     assert amenorrhoea_weeks(due_date=D(2026, 10, 15), today=D(2026, 10, 12)) == (40, 4)
-    assert describe_position(due_date=D(2026, 10, 15), today=D(2026, 10, 12)) == "40 SA + 4 jours"
-    assert describe_position(birth_date=D(2024, 1, 15), today=D(2026, 3, 20)) == "2 ans et 2 mois"
+    assert describe_position(due_date=D(2026, 10, 15), today=D(2026, 10, 12)) == "40 SA et 4 jours"
+    assert describe_position(birth_date=D(2024, 1, 15), today=D(2026, 3, 20)) == "2 ans, 2 mois et 5 jours"
     assert describe_position(birth_date=D(2026, 1, 15), today=D(2026, 1, 16)) == "1 jour"
 
 

@@ -113,25 +113,45 @@ def age_in_months(*, birth_date: dt.date, today: dt.date) -> int:
     return months
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 and not word.endswith('s') else ''}"
+
+
+def _french_list(parts: list[str]) -> str:
+    """« a », « a et b », « a, b et c »."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def gestational_age_text(*, due_date: dt.date, today: dt.date) -> str:
+    """« 24 SA et 3 jours »: weeks of amenorrhoea and days, the way a pregnancy follow-up writes it."""
+    weeks, days = amenorrhoea_weeks(due_date=due_date, today=today)
+    if weeks < 0:
+        return "grossesse non commencée à cette date"
+    return f"{weeks} SA" + (f" et {_plural(days, 'jour')}" if days else "")
+
+
+def age_text(*, birth_date: dt.date, today: dt.date) -> str:
+    """« 3 mois et 15 jours », « 2 ans, 1 mois et 3 jours »: calendar months, then the days since."""
+    months = age_in_months(birth_date=birth_date, today=today)
+    days = (today - add_months(birth_date, months)).days
+    if months == 0 and days == 0:
+        return "jour de la naissance"
+    years, rest = divmod(months, 12) if months >= 24 else (0, months)
+    parts = [_plural(years, "an")] if years else []
+    parts += [f"{rest} mois"] if rest else []
+    parts += [_plural(days, "jour")] if days else []
+    return _french_list(parts)
+
+
 def describe_position(*, due_date: dt.date | None = None, birth_date: dt.date | None = None, today: dt.date) -> str:
-    """A short French phrase: "22 SA + 3 jours", "4 mois", "2 ans et 1 mois"."""
+    """A short French phrase: « 22 SA et 3 jours », « 4 mois et 2 jours », « 2 ans et 1 mois »."""
     anchor, is_birth = _anchor(due_date, birth_date)
     if not is_birth and today < anchor:
-        weeks, days = amenorrhoea_weeks(due_date=anchor, today=today)
-        if weeks < 0:
-            return "grossesse non commencée à cette date"
-        return f"{weeks} SA" + (f" + {days} jour{'s' if days > 1 else ''}" if days else "")
+        return gestational_age_text(due_date=anchor, today=today)
     if today < anchor:
         return "naissance à venir"
-    months = age_in_months(birth_date=anchor, today=today)
     estimated = "" if is_birth else " (naissance estimée au terme)"
-    if months == 0:
-        days = (today - anchor).days
-        return f"{days} jour{'s' if days > 1 else ''}{estimated}"
-    if months < 24:
-        return f"{months} mois{estimated}"
-    years, rest = divmod(months, 12)
-    return f"{years} ans" + (f" et {rest} mois" if rest else "") + estimated
+    return age_text(birth_date=anchor, today=today) + estimated
 
 
 def event_date(event: Event, *, anchor: dt.date) -> dt.date:

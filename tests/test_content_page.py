@@ -12,7 +12,9 @@ from pytestqt.qtbot import QtBot
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.models import Section
 from milpj_desktop.content.render import article_html, body_html
-from milpj_desktop.content.search import KIND_DIRECTORY, SearchHit, Snippet
+from milpj_desktop.content.search import KIND_ARTICLE, KIND_DIRECTORY, SearchHit, Snippet
+from milpj_desktop.directory import repository as directory
+from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
 from tests.test_content_repository import make_article
@@ -56,6 +58,40 @@ def titles(page: ContenusPage) -> list[str]:
     return [r.title for r in page.model.rows()]
 
 
+def nursery() -> DirectoryEntry:
+    """A structure the global search finds beside the articles on crèches."""
+    return DirectoryEntry.model_validate(
+        {
+            "national_id": "creche-25056-1",
+            "kind": "structure",
+            "type": "creche",
+            "name": "Crèche Les Petits Loups",
+            "address": "3 rue des Jardins",
+            "postcode": "25000",
+            "commune_insee": "25056",
+            "commune": "Besançon",
+            "phone": "03 81 00 00 01",
+            "source": "test",
+            "updated_at": "2026-01-01T00:00:00Z",
+        }
+    )
+
+
+def add_nursery(page: ContenusPage) -> None:
+    def insert(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            directory.upsert_national_many(conn, [nursery()])
+
+    on_store(page, insert)
+
+
+def settled(qtbot: QtBot, page: ContenusPage) -> None:
+    """Wait until every answer already asked of the store has come back to the page (they come in order)."""
+    done: list[bool] = []
+    page.app.runner.db(lambda ctx: None).success(lambda _: done.append(True)).run()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+
+
 def test_browse_by_stage_and_theme(qtbot: QtBot, page: ContenusPage) -> None:
     total = on_store(page, lambda ctx: repo.count_articles(ctx.store.conn))
     assert page.model.rowCount() == total
@@ -69,7 +105,7 @@ def test_browse_by_stage_and_theme(qtbot: QtBot, page: ContenusPage) -> None:
         page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="2-3-ans", theme="securite")]
     )
     qtbot.waitUntil(lambda: titles(page) == both, timeout=5000)
-    assert page.count_label.text().startswith(f"{len(both)} fiche")
+    assert page.count_label.text().startswith(f"{len(both)} article")
 
 
 def test_search_as_you_type_without_accents(qtbot: QtBot, page: ContenusPage) -> None:
@@ -184,21 +220,51 @@ def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: 
     qtbot.waitUntil(lambda: [r.id for r in page.model.rows()] == [article_id], timeout=5000)
 
 
+def _situation(qtbot: QtBot, page: ContenusPage, kind: str, typed: str) -> None:
+    """Choose the kind of date, type the date as people do, validate with Entrée."""
+    page.situation_box.choose(kind)
+    page.situation_box.date.clear()
+    qtbot.keyClicks(page.situation_box.date, typed)
+    qtbot.keyClick(page.situation_box.date, Qt.Key.Key_Return)
+
+
 def test_family_situation_shows_stage_articles_and_events(qtbot: QtBot, page: ContenusPage) -> None:
-    page.situation_kind.setCurrentIndex(page.situation_kind.findData("terme"))
-    page.situation_date.setDate(page.situation_date.date().fromString("2026-12-01", "yyyy-MM-dd"))
-    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)
+    _situation(qtbot, page, "terme", "01/12/2026")  # today is 1 July 2026
+    qtbot.waitUntil(lambda: "Prochains rendez-vous" in page.reader.toPlainText(), timeout=5000)
     assert page.stage_combo.currentData() == "fin-grossesse"
     assert "Suite et fin de grossesse" in page.situation_label.text()
-    assert "19 SA + 1 jour" in page.situation_label.text()
-    qtbot.waitUntil(lambda: "Prochains rendez-vous" in page.reader.toPlainText(), timeout=5000)
+    assert "19 SA et 1 jour" in page.situation_label.text()
     expected = on_store(page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="fin-grossesse")])
     qtbot.waitUntil(lambda: titles(page) == expected, timeout=5000)
-    assert "juillet 2026" in page.reader.toPlainText()
-    # a birth date in the future is refused with a sentence, not a crash
-    page.situation_kind.setCurrentIndex(page.situation_kind.findData("naissance"))
-    qtbot.mouseClick(page.situation_button, Qt.MouseButton.LeftButton)
-    assert "postérieure" in page.situation_label.text()
+    text = page.reader.toPlainText()
+    assert "juillet 2026" in text
+    assert "Terme prévu le 1er décembre 2026 (41 SA)" in text
+    # 19 SA: the 4th-month examination (due date − 161 days = 23 June 2026) is late, listed apart
+    assert text.index("À rattraper") < text.index("23 juin 2026") < text.index("Prochains rendez-vous")
+    assert "Examen prénatal du 4e mois" in text.split("Prochains rendez-vous")[0]
+    # a birth date in the future is refused with a sentence under the field, not a crash
+    _situation(qtbot, page, "naissance", "01122026")
+    assert "postérieure" in page.situation_box.error.text()
+    assert page.situation_box.error.isVisible()
+
+
+def test_family_situation_from_a_last_period_or_a_scan(qtbot: QtBot, page: ContenusPage) -> None:
+    _situation(qtbot, page, "ddr", "01012026")  # 1 January 2026 → term 15 October 2026 (41 SA)
+    qtbot.waitUntil(lambda: "15 octobre 2026" in page.reader.toPlainText(), timeout=5000)
+    assert "25 SA et 6 jours" in page.situation_label.text()  # 181 days on 1 July 2026
+    page.situation_box.choose("echographie")
+    assert page.situation_box.weeks.isVisible()
+    page.situation_box.weeks.setValue(12)
+    page.situation_box.days.setValue(3)
+    _situation(qtbot, page, "echographie", "15/03/2026")  # 12 SA 3 j on 15 March → 200 days later
+    qtbot.waitUntil(lambda: "1er octobre 2026" in page.reader.toPlainText(), timeout=5000)
+    assert "27 SA et 6 jours" in page.situation_label.text()  # 108 days after 12 SA 3 j
+    _situation(qtbot, page, "naissance", "16/03/2026")
+    qtbot.waitUntil(lambda: "3 mois et 15 jours" in page.situation_label.text(), timeout=5000)
+    late = page.reader.toPlainText().split("Prochains rendez-vous")[0]
+    assert "Vaccins des 2 mois" in late and "16 mai 2026" in late  # birth + 61 days
+    _situation(qtbot, page, "naissance", "31/02/2026")
+    assert "n'est pas une date" in page.situation_box.error.text()
 
 
 def test_lock_forgets_everything_shown(qtbot: QtBot, page: ContenusPage) -> None:
@@ -213,7 +279,7 @@ def test_lock_forgets_everything_shown(qtbot: QtBot, page: ContenusPage) -> None
     assert page.reader.toPlainText() == ""
     assert page.current_article is None
     assert page.stage_combo.count() == 0
-    assert page.situation_date.date().toPython() == dt.date.today()
+    assert page.situation_box.date.text() == ""
 
 
 def test_list_model_without_a_window() -> None:
@@ -225,9 +291,10 @@ def test_list_model_without_a_window() -> None:
     )
     assert model.rowCount() == 2
     assert model.data(model.index(0, 0)) == "Article, Titre, nouveau"
+    assert model.data(model.index(1, 0)) == "Structure, PMI <Nord>"
     assert model.data(model.index(1, 0), ContentListModel.IdRole) == "42"
     html = model.data(model.index(1, 0), ContentListModel.HtmlRole)
-    assert "Annuaire" in html
+    assert "Structure" in html
     assert "PMI &lt;Nord&gt;" in html
     assert "<b>Lille</b> &lt;59000&gt;" in html
     assert "<b>PMI &lt;Nord&gt;</b>" in html
@@ -235,3 +302,58 @@ def test_list_model_without_a_window() -> None:
     assert "★" in model.data(model.index(0, 0), ContentListModel.HtmlRole)
     assert model.find("article", "a") == 0
     assert model.find("article", "zzz") == -1
+
+
+def test_reading_pane_follows_the_arrow_keys(qtbot: QtBot, page: ContenusPage) -> None:
+    rows = page.model.rows()
+    page.list.setFocus()
+    page.list.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[0].id, timeout=5000)
+    qtbot.keyClick(page.list, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[1].id, timeout=5000)
+    assert rows[1].title in page.reader.toPlainText()
+    for _ in range(3):  # quick presses: the pane ends on the row the selection ends on
+        qtbot.keyClick(page.list, Qt.Key.Key_Down)
+    settled(qtbot, page)
+    assert page.list.currentIndex().row() == 4
+    assert page.current_article is not None and page.current_article.id == rows[4].id
+    assert page.reader.toPlainText().startswith(rows[4].title)
+    qtbot.keyClick(page.list, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[3].id, timeout=5000)
+
+
+def test_a_structure_result_opens_in_the_annuaire_in_one_click(qtbot: QtBot, page: ContenusPage) -> None:
+    add_nursery(page)
+    page.search.setText("creche petits loups")
+    qtbot.waitUntil(lambda: any(r.kind == KIND_DIRECTORY for r in page.model.rows()), timeout=5000)
+    number = next(i for i, r in enumerate(page.model.rows()) if r.kind == KIND_DIRECTORY)
+    article = next(i for i, r in enumerate(page.model.rows()) if r.kind == KIND_ARTICLE)
+    # an article chosen then at once the structure: the article's late answer does not cover it
+    page.list.setCurrentIndex(page.model.index(article, 0))
+    page.list.setCurrentIndex(page.model.index(number, 0))
+    settled(qtbot, page)
+    assert page.reader.toPlainText().startswith("Crèche Les Petits Loups")
+    assert page.open_entry_button.isVisible() and not page.print_button.isVisible()
+    assert page.current_article is None
+    # one click on the row
+    rect = page.list.visualRect(page.model.index(number, 0))
+    with qtbot.waitSignal(page.entry_requested, timeout=2000) as clicked:
+        qtbot.mouseClick(page.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert clicked.args == ["creche-25056-1", "Crèche Les Petits Loups"]
+    # Entrée on it, and the button under the keyboard
+    with qtbot.waitSignal(page.entry_requested, timeout=2000) as entered:
+        qtbot.keyClick(page.list, Qt.Key.Key_Return)
+    assert entered.args == ["creche-25056-1", "Crèche Les Petits Loups"]
+    with qtbot.waitSignal(page.entry_requested, timeout=2000):
+        qtbot.mouseClick(page.open_entry_button, Qt.MouseButton.LeftButton)
+
+
+def test_print_asks_for_the_advice_handout_of_the_article_read(qtbot: QtBot, page: ContenusPage) -> None:
+    assert not page.print_current()  # nothing read yet: nothing to print
+    assert not page.print_button.isEnabled()
+    first = page.model.rows()[0]
+    page.list.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(page.print_button.isEnabled, timeout=5000)
+    with qtbot.waitSignal(page.handout_requested, timeout=2000) as asked:
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    assert asked.args == ["fiche-conseil", {"articles": first.id}]

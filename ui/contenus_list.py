@@ -31,7 +31,7 @@ from ui.qt import (
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-KIND_LABELS = {KIND_ARTICLE: "Article", KIND_DIRECTORY: "Annuaire"}
+KIND_LABELS = {KIND_ARTICLE: "Article", KIND_DIRECTORY: "Structure"}
 _BADGE_STYLE = "color: #FFFFFF; background-color: #000091;"
 _FAVOURITE = "★"
 

@@ -14,10 +14,12 @@ from urllib.parse import urlsplit
 
 from milpj_desktop.content.models import Article, Stage
 from milpj_desktop.content.search import SearchHit, match_spans
+from milpj_desktop.content.situation import Situation
 from milpj_desktop.content.timeline import DatedEvent
 from milpj_desktop.frenchdates import long_date
 
 ARTICLE_SCHEME = "article"  # internal links: article:<id>
+DIRECTORY_SCHEME = "structure"  # structure:<entry id> opens the entry in the Annuaire page
 
 
 HIGHLIGHT_STYLE = "background-color: #FFE88C;"
@@ -128,7 +130,7 @@ def article_html(
 
 
 def directory_hit_html(hit: SearchHit) -> str:
-    """A directory entry found by the global search (the Annuaire page shows the full record)."""
+    """A structure found by the global search; the Annuaire page shows the whole entry (one click)."""
     lines = [f"<h1>{esc(hit.title)}</h1>"]
     label, address, phone = hit.extra.get("type_libelle"), hit.extra.get("adresse"), hit.extra.get("telephone")
     if label:
@@ -140,37 +142,15 @@ def directory_hit_html(hit: SearchHit) -> str:
     if phone:
         lines.append(f"<p><b>Téléphone :</b> {esc(phone)}</p>")
     lines.append(
-        f'<p style="color: {_MUTED};">Structure ou professionnel de l\'annuaire. '
-        "Ouvrez la page Annuaire pour la fiche complète, les horaires et vos notes.</p>"
+        f'<p><a href="{DIRECTORY_SCHEME}:{esc(hit.id)}">Ouvrir dans l\'Annuaire</a> '
+        f'<span style="color: {_MUTED};">(horaires, vos notes, signaler une correction)</span></p>'
     )
     return "\n".join(lines)
 
 
-def calendar_html(
-    *,
-    stage: Stage | None,
-    position: str,
-    today: dt.date,
-    events: Sequence[DatedEvent],
-    stage_names: Mapping[str, str],
-    article_titles: Mapping[str, str],
+def _event_rows(
+    events: Sequence[DatedEvent], *, stage_names: Mapping[str, str], article_titles: Mapping[str, str]
 ) -> str:
-    """A family's current stage and the dated events ahead (the stage selector's answer)."""
-    if stage is None:
-        parts = [
-            "<h1>Hors des 1000 premiers jours</h1>",
-            f"<p>Au {esc(french_date(today))} : {esc(position)}.</p>",
-        ]
-    else:
-        parts = [
-            f"<h1>{esc(stage.name)}</h1>",
-            f'<p style="color: {_MUTED};">Au {esc(french_date(today))} : {esc(position)}.</p>',
-            f"<p>{esc(stage.description)}</p>",
-        ]
-    if not events:
-        parts.append("<p>Aucun événement à venir.</p>")
-        return "\n".join(parts)
-    parts.append("<h2>Prochains rendez-vous et repères</h2>")
     rows = []
     for placed in events:
         event = placed.event
@@ -191,5 +171,40 @@ def calendar_html(
             f'<br><span style="color: {_MUTED};">{esc(stage_name)}</span></td>'
             f"<td>{name}<br>{detail}</td></tr>"
         )
-    parts.append('<table cellpadding="6" cellspacing="0" width="100%">' + "".join(rows) + "</table>")
+    return '<table cellpadding="6" cellspacing="0" width="100%">' + "".join(rows) + "</table>"
+
+
+def calendar_html(
+    *,
+    situation: Situation,
+    stage: Stage | None,
+    today: dt.date,
+    stage_names: Mapping[str, str],
+    article_titles: Mapping[str, str],
+) -> str:
+    """A family's stage, age, the appointments to catch up and the dated events ahead."""
+    where = f"Au {french_date(today)} : {situation.position}."
+    if situation.birth_date is None and situation.due_date is not None and situation.due_date > today:
+        where += f" Terme prévu le {french_date(situation.due_date)} (41 SA)."
+    if stage is None:
+        parts = ["<h1>Hors des 1000 premiers jours</h1>", f"<p>{esc(where)}</p>"]
+    else:
+        parts = [
+            f"<h1>{esc(stage.name)}</h1>",
+            f'<p style="color: {_MUTED};">{esc(where)}</p>',
+            f"<p>{esc(stage.description)}</p>",
+        ]
+    names = {"stage_names": stage_names, "article_titles": article_titles}
+    if situation.catch_up:
+        parts.append("<h2>À rattraper</h2>")
+        parts.append(
+            f'<p style="color: {_MUTED};">Rendez-vous et vaccins dont la date est passée : '
+            "à vérifier dans le carnet de santé, à faire s'ils ne l'ont pas été.</p>"
+        )
+        parts.append(_event_rows(situation.catch_up, **names))
+    parts.append("<h2>Prochains rendez-vous et repères</h2>")
+    if situation.upcoming:
+        parts.append(_event_rows(situation.upcoming, **names))
+    else:
+        parts.append("<p>Aucun événement à venir.</p>")
     return "\n".join(parts)

@@ -1,8 +1,10 @@
 """Contenus: browse the library by stage and thématique, search as you type, read, star, and place a family.
 
 Every read and write goes through app.runner.db; the search is debounced and only the answer to
-the latest keystroke is shown. The reading view is HTML built from escaped text
-(milpj_desktop/content/render.py): markup in a body is shown, never interpreted.
+the latest keystroke (or the latest row chosen) is shown. The reading view is HTML built from
+escaped text (milpj_desktop/content/render.py): markup in a body is shown, never interpreted.
+The page hands work to others through two signals the window connects: an article to print as
+the advice handout (Fiches), a structure to open (Annuaire).
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.models import Article, Event, Stage, Theme
 from milpj_desktop.content.reading import Opened, open_article
-from milpj_desktop.content.render import ARTICLE_SCHEME, article_html, calendar_html, directory_hit_html
+from milpj_desktop.content.render import (
+    ARTICLE_SCHEME,
+    DIRECTORY_SCHEME,
+    article_html,
+    calendar_html,
+    directory_hit_html,
+)
 from milpj_desktop.content.search import (
     KIND_ARTICLE,
     KIND_DIRECTORY,
@@ -25,20 +33,19 @@ from milpj_desktop.content.search import (
     global_search,
     query_terms,
 )
-from milpj_desktop.content.timeline import TimelineError, current_stage, describe_position, upcoming_events
+from milpj_desktop.content.situation import Situation, family_dates, place_family
+from milpj_desktop.content.timeline import TimelineError, current_stage
 from milpj_desktop.worker import TaskContext
 from ui.contenus_list import ContentListModel, ListRow, RichTextDelegate
+from ui.contenus_situation import FamilyInput, SituationBox
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDate,
-    QDateEdit,
     QDesktopServices,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QKeySequence,
     QLabel,
@@ -54,13 +61,13 @@ from ui.qt import (
     QUrl,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 
 SEARCH_DELAY_MS = 120
 SEARCH_LIMIT = 40
 EVENTS_SHOWN = 12
-DUE = "terme"
-BIRTH = "naissance"
+ADVICE_TEMPLATE = "fiche-conseil"  # the handout an article is printed as
 
 
 @dataclass(frozen=True)
@@ -72,13 +79,16 @@ class Catalog:
 
 @dataclass(frozen=True)
 class Calendar:
-    events: list[Event]
+    situation: Situation
     article_titles: dict[str, str]
 
 
 class ContenusPage(Page):
     title = "Contenus"
     object_name = "page-contenus"
+
+    handout_requested = Signal(str, object)  # template id, {parameter: text}: prepare it on Fiches
+    entry_requested = Signal(str, str)  # directory entry id, its name: open it on Annuaire
 
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
@@ -88,6 +98,7 @@ class ContenusPage(Page):
         self.current: ListRow | None = None
         self.current_article: Article | None = None
         self._generation = 0  # answers to older searches or lists are dropped
+        self._reading = 0  # answers for a row the selection has since left are dropped
         self._filling = False
 
         layout = QVBoxLayout(self)
@@ -95,8 +106,8 @@ class ContenusPage(Page):
         layout.addWidget(heading)
         self.search = QLineEdit()
         self.search.setObjectName("recherche-contenus")
-        self.search.setPlaceholderText("Rechercher une fiche ou une structure (Ctrl+F) — ex. : crèche, allaitement…")
-        self.search.setAccessibleName("Recherche dans les contenus et l'annuaire")
+        self.search.setPlaceholderText("Rechercher un article ou une structure (Ctrl+F) — ex. : crèche, allaitement…")
+        self.search.setAccessibleName("Rechercher un article ou une structure")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
 
@@ -119,10 +130,13 @@ class ContenusPage(Page):
         self.stage_combo.currentIndexChanged.connect(self._filters_changed)
         self.theme_combo.currentIndexChanged.connect(self._filters_changed)
         self.favourites_only.toggled.connect(self._filters_changed)
-        self.situation_button.clicked.connect(self.show_situation)
+        self.situation_box.requested.connect(self.show_situation)
         self.list.selectionModel().currentChanged.connect(self._current_changed)
         self.list.activated.connect(self._activated)
+        self.list.clicked.connect(self._clicked)
         self.favourite_button.clicked.connect(self.toggle_favourite)
+        self.print_button.clicked.connect(self.print_current)
+        self.open_entry_button.clicked.connect(self.open_current_entry)
         self.reader.anchorClicked.connect(self._link_clicked)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)
@@ -144,7 +158,8 @@ class ContenusPage(Page):
         self.theme_combo.setAccessibleName("Filtrer par thématique")
         self.favourites_only = QCheckBox("Favoris")
         self.favourites_only.setObjectName("filtre-favoris")
-        self.favourites_only.setToolTip("N'afficher que vos fiches favorites")
+        self.favourites_only.setToolTip("N'afficher que vos articles favoris")
+        self.favourites_only.setAccessibleName("Favoris seulement")
         theme_row = QHBoxLayout()
         theme_row.addWidget(self.theme_combo, 1)
         theme_row.addWidget(self.favourites_only)
@@ -152,26 +167,8 @@ class ContenusPage(Page):
         filters.addRow("Thématique :", theme_row)
         column.addLayout(filters)
 
-        box = QGroupBox("Situation d'une famille")
-        row = QHBoxLayout(box)
-        self.situation_kind = QComboBox()
-        self.situation_kind.setObjectName("situation-type")
-        self.situation_kind.addItem("Terme prévu le", DUE)
-        self.situation_kind.addItem("Né(e) le", BIRTH)
-        self.situation_kind.setAccessibleName("Type de date")
-        self.situation_date = QDateEdit()
-        self.situation_date.setObjectName("situation-date")
-        self.situation_date.setCalendarPopup(True)
-        self.situation_date.setDisplayFormat("dd/MM/yyyy")
-        self.situation_date.setAccessibleName("Date prévue d'accouchement ou date de naissance")
-        self._reset_situation_date()
-        self.situation_button = QPushButton("Voir l'étape")
-        self.situation_button.setObjectName("situation-afficher")
-        self.situation_button.setToolTip("Affiche l'étape, ses fiches et les prochains rendez-vous datés")
-        row.addWidget(self.situation_kind)
-        row.addWidget(self.situation_date, 1)
-        row.addWidget(self.situation_button)
-        column.addWidget(box)
+        self.situation_box = SituationBox()
+        column.addWidget(self.situation_box)
         self.situation_label = QLabel()
         self.situation_label.setObjectName("situation-resultat")
         self.situation_label.setWordWrap(True)
@@ -185,7 +182,7 @@ class ContenusPage(Page):
         self.model = ContentListModel(self)
         self.list = QListView()
         self.list.setObjectName("liste-contenus")
-        self.list.setAccessibleName("Fiches")
+        self.list.setAccessibleName("Articles et structures")
         self.list.setModel(self.model)
         self.list.setItemDelegate(RichTextDelegate(self.list))
         self.list.setWordWrap(True)
@@ -206,12 +203,24 @@ class ContenusPage(Page):
         self.favourite_button.setObjectName("bouton-favori")
         self.favourite_button.setEnabled(False)
         self._set_favourite_button(False)
+        self.print_button = QPushButton("Imprimer…")
+        self.print_button.setObjectName("contenus-imprimer")
+        self.print_button.setAccessibleName("Imprimer l'article en fiche conseil")
+        self.print_button.setToolTip("Préparer la fiche conseil de cet article sur la page Fiches (Ctrl+P)")
+        self.print_button.setEnabled(False)
+        self.open_entry_button = QPushButton("Ouvrir dans l'Annuaire")
+        self.open_entry_button.setObjectName("contenus-ouvrir-annuaire")
+        self.open_entry_button.setAccessibleName("Ouvrir la structure dans l'Annuaire")
+        self.open_entry_button.setToolTip("Horaires, note privée et corrections de cette structure (Entrée)")
+        self.open_entry_button.hide()
         bar.addWidget(self.favourite_button)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.open_entry_button)
         bar.addStretch(1)
         column.addLayout(bar)
         self.reader = QTextBrowser()
         self.reader.setObjectName("lecture-contenu")
-        self.reader.setAccessibleName("Lecture de la fiche")
+        self.reader.setAccessibleName("Lecture de l'article")
         self.reader.setOpenLinks(False)
         self.reader.setOpenExternalLinks(False)
         self.reader.document().setDocumentMargin(14)
@@ -239,16 +248,13 @@ class ContenusPage(Page):
         self.theme_combo.clear()
         self.favourites_only.setChecked(False)
         self._filling = False
-        self._reset_situation_date()
+        self.situation_box.reset()
         self.situation_label.clear()
         self.situation_label.hide()
         self.stages, self.themes = [], []
         self.model.set_rows([])
         self.count_label.clear()
-        self.current = None
-        self.current_article = None
-        self.favourite_button.setEnabled(False)
-        self._set_favourite_button(False)
+        self._show_nothing()
         self.reader.clear()
 
     # -- catalogue and browsing ----------------------------------------------------------------
@@ -300,8 +306,8 @@ class ContenusPage(Page):
             self._set_rows([ListRow.from_summary(r) for r in rows], show_kind=False)
             count = len(rows)
             s = "s" if count > 1 else ""
-            what = f"fiche{s} favorite{s}" if favourites else f"fiche{s}"
-            self.count_label.setText(f"{count} {what}" if count else "Aucune fiche.")
+            what = f"article{s} favori{s}" if favourites else f"article{s}"
+            self.count_label.setText(f"{count} {what}" if count else "Aucun article.")
 
         self.app.runner.db(task).success(show).run()
 
@@ -360,6 +366,8 @@ class ContenusPage(Page):
                 if count
                 else f"Aucun résultat pour « {text} »."
             )
+            if any(h.kind == KIND_DIRECTORY for h in hits):
+                summary += " Un clic sur une structure l'ouvre dans l'Annuaire."
             if hits.directory_broad:
                 summary += " Annuaire : trop de structures correspondent, précisez (une commune, un nom…)."
             self.count_label.setText(summary)
@@ -377,33 +385,70 @@ class ContenusPage(Page):
 
     # -- reading -------------------------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        """The reading pane follows the selection, from the mouse or the arrows."""
         row = self.model.row_at(current.row()) if current.isValid() else None
         if row is not None:
             self.open_row(row)
 
     def _activated(self, index: QModelIndex) -> None:
+        """Entrée or a double click: a structure opens in the Annuaire, an article is (re)read."""
         row = self.model.row_at(index.row())
-        if row is not None and row != self.current:
+        if row is not None and row.kind == KIND_DIRECTORY:
+            self.entry_requested.emit(row.id, row.title)
+        elif row is not None and row != self.current:
             self.open_row(row)
 
+    def _clicked(self, index: QModelIndex) -> None:
+        """One click on a structure opens it in the Annuaire (the arrows only preview it here)."""
+        row = self.model.row_at(index.row())
+        if row is not None and row.kind == KIND_DIRECTORY:
+            self.entry_requested.emit(row.id, row.title)
+
+    def open_current_entry(self) -> None:
+        if self.current is not None and self.current.kind == KIND_DIRECTORY:
+            self.entry_requested.emit(self.current.id, self.current.title)
+
+    def _show_nothing(self) -> None:
+        """No article nor structure chosen: the actions on one are off."""
+        self._reading += 1
+        self.current = None
+        self.current_article = None
+        self.favourite_button.setEnabled(False)
+        self._set_favourite_button(False)
+        self.print_button.setEnabled(False)
+        self.favourite_button.show()
+        self.print_button.show()
+        self.open_entry_button.hide()
+
     def open_row(self, row: ListRow) -> None:
-        self.current = row
         if row.kind == KIND_DIRECTORY and row.hit is not None:
-            self.current_article = None
-            self.favourite_button.setEnabled(False)
+            self._show_nothing()
+            self.current = row
+            self.favourite_button.hide()
+            self.print_button.hide()
+            self.open_entry_button.show()
             self.reader.setHtml(directory_hit_html(row.hit))
             return
+        self.current = row
         self.open_article(row.id)
 
     def open_article(self, article_id: str) -> None:
         terms = query_terms(self.search.text()) if self.search.text().strip() else []
+        self._reading += 1
+        reading = self._reading
 
         def show(opened: Opened | None) -> None:
-            if not self.app.unlocked:
+            if not self.app.unlocked or reading != self._reading:
                 return
+            self.favourite_button.show()
+            self.print_button.show()
+            self.open_entry_button.hide()
             if opened is None:
+                self.current_article = None
+                self.favourite_button.setEnabled(False)
+                self.print_button.setEnabled(False)
                 self.reader.setPlainText(
-                    "Cette fiche n'existe plus dans vos contenus (retirée lors d'une synchronisation)."
+                    "Cet article n'existe plus dans vos contenus (retiré lors d'une synchronisation)."
                 )
                 return
             self.current_article = opened.article
@@ -419,11 +464,19 @@ class ContenusPage(Page):
                 )
             )
             self.favourite_button.setEnabled(True)
+            self.print_button.setEnabled(True)
             self._set_favourite_button(opened.favourite)
             if opened.badge:
                 self.model.update_article(article_id, badge=None)
 
         self.app.runner.change(lambda ctx: open_article(ctx.store, article_id), origin=self).success(show).run()
+
+    def print_current(self) -> bool:
+        """Ctrl+P or « Imprimer… »: the article being read becomes the advice handout, on the Fiches page."""
+        if self.current_article is None:
+            return False
+        self.handout_requested.emit(ADVICE_TEMPLATE, {"articles": self.current_article.id})
+        return True
 
     def _set_favourite_button(self, favourite: bool) -> None:
         self.favourite_button.setProperty("favori", favourite)
@@ -446,7 +499,7 @@ class ContenusPage(Page):
                 return
             self._set_favourite_button(favourite)
             self.model.update_article(article.id, favourite=favourite)
-            self.app.show_status("Fiche ajoutée aux favoris." if favourite else "Fiche retirée des favoris.")
+            self.app.show_status("Article ajouté aux favoris." if favourite else "Article retiré des favoris.")
             self._announce(Changes(favourites=True))
             if self.favourites_only.isChecked() and not self.search.text().strip():
                 self.load_list()
@@ -463,9 +516,11 @@ class ContenusPage(Page):
             if number >= 0:
                 self.list.setCurrentIndex(self.model.index(number, 0))
             else:
-                self.current = None
+                self._show_nothing()
                 self.list.clearSelection()
                 self.open_article(article_id)
+        elif url.scheme() == DIRECTORY_SCHEME and self.current is not None:
+            self.entry_requested.emit(url.path(), self.current.title)
         elif url.scheme() == "https":
             QDesktopServices.openUrl(url)
 
@@ -474,47 +529,39 @@ class ContenusPage(Page):
         if badges:
             parts = []
             if badges.get(repo.BADGE_NEW):
-                parts.append(f"{badges[repo.BADGE_NEW]} nouvelle(s) fiche(s)")
+                count = badges[repo.BADGE_NEW]
+                parts.append(f"{count} nouvel article" if count == 1 else f"{count} nouveaux articles")
             if badges.get(repo.BADGE_UPDATED):
-                parts.append(f"{badges[repo.BADGE_UPDATED]} fiche(s) mise(s) à jour")
+                count = badges[repo.BADGE_UPDATED]
+                parts.append(f"{count} article{'s' if count > 1 else ''} mis à jour")
             news = "<p><b>Depuis la dernière synchronisation :</b> " + " et ".join(parts) + ".</p>"
         self.reader.setHtml(
             "<h1>Bibliothèque des 1000 premiers jours</h1>"
-            "<p>Toutes les fiches sont consultables sans connexion.</p>"
+            "<p>Tous les articles sont consultables sans connexion.</p>"
             "<ul><li>Tapez quelques lettres dans la recherche : les accents sont facultatifs "
             "(« creche » trouve « crèche »).</li>"
-            "<li>Ou parcourez les fiches par étape et par thématique.</li>"
-            "<li>Indiquez le terme prévu ou la date de naissance d'un enfant pour voir son étape, "
-            "ses fiches et les prochains rendez-vous.</li></ul>" + news
+            "<li>Ou parcourez les articles par étape et par thématique.</li>"
+            "<li>Indiquez le terme prévu, la date de naissance d'un enfant, le premier jour des dernières "
+            "règles ou une échographie datée pour voir l'étape, ses articles, les rendez-vous à rattraper "
+            "et les prochains.</li>"
+            "<li>Ctrl+P sur un article prépare sa fiche conseil à imprimer pour la famille.</li></ul>" + news
         )
 
     # -- a family's stage ----------------------------------------------------------------------
-    def _reset_situation_date(self) -> None:
-        self.situation_date.setDate(QDate.currentDate())
-
-    def situation(self) -> tuple[dt.date | None, dt.date | None]:
-        qdate = self.situation_date.date()
-        day = dt.date(qdate.year(), qdate.month(), qdate.day())
-        return (day, None) if self.situation_kind.currentData() == DUE else (None, day)
-
     def show_situation(self) -> None:
-        """Compute the family's stage, show that stage's articles and the dated events ahead."""
-        due, birth = self.situation()
+        """Place the family: its stage's articles, its age, what to catch up and the dated events ahead."""
+        given = self.situation_box.read()
+        if given is None:
+            self.situation_label.hide()
+            return
         today = self.today()
         try:
+            due, birth = family_dates(given.kind, given.day, today=today, weeks=given.weeks, days=given.days)
             stage_id = current_stage(due_date=due, birth_date=birth, today=today)
-            position = describe_position(due_date=due, birth_date=birth, today=today)
         except TimelineError as exc:
-            self.situation_label.setText(exc.message)
-            self.situation_label.show()
+            self.situation_box.show_error(exc.message)
+            self.situation_label.hide()
             return
-        stage = next((s for s in self.stages if s.id == stage_id), None)
-        self.situation_label.setText(
-            f"Étape : <b>{html.escape(stage.name)}</b> ({position})"
-            if stage
-            else f"Hors des 1000 premiers jours ({position})."
-        )
-        self.situation_label.show()
         self._filling = True
         self.search.clear()
         self.theme_combo.setCurrentIndex(0)
@@ -522,26 +569,34 @@ class ContenusPage(Page):
         self.stage_combo.setCurrentIndex(max(self.stage_combo.findData(stage_id), 0) if stage_id else 0)
         self._filling = False
         self.load_list()
+        self._show_calendar(given, due, birth, today)
 
+    def _show_calendar(self, given: FamilyInput, due: dt.date | None, birth: dt.date | None, today: dt.date) -> None:
         def task(ctx: TaskContext) -> Calendar:
             conn = ctx.store.conn
             titles = {a.id: a.title for a in repo.list_article_summaries(conn)}
-            return Calendar(repo.list_events(conn), titles)
+            events: list[Event] = repo.list_events(conn)
+            found = place_family(events, due_date=due, birth_date=birth, today=today, ahead=EVENTS_SHOWN)
+            return Calendar(found, titles)
 
         def show(calendar: Calendar) -> None:
             if not self.app.unlocked:
                 return
-            ahead = upcoming_events(calendar.events, due_date=due, birth_date=birth, today=today)[:EVENTS_SHOWN]
-            self.current = None
-            self.current_article = None
-            self.favourite_button.setEnabled(False)
+            found = calendar.situation
+            stage = next((s for s in self.stages if s.id == found.stage_id), None)
+            self.situation_label.setText(
+                f"Étape : <b>{html.escape(stage.name)}</b> ({html.escape(found.position)})"
+                if stage
+                else f"Hors des 1000 premiers jours ({html.escape(found.position)})."
+            )
+            self.situation_label.show()
+            self._show_nothing()
             self.list.clearSelection()
             self.reader.setHtml(
                 calendar_html(
+                    situation=found,
                     stage=stage,
-                    position=position,
                     today=today,
-                    events=ahead,
                     stage_names={s.id: s.name for s in self.stages},
                     article_titles=calendar.article_titles,
                 )

@@ -16,7 +16,10 @@ from ui.dialogs.about import AboutDialog
 from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog, _PassphraseDialog
 from ui.idle import IdleWatcher
+from ui.pages.annuaire import AnnuairePage
 from ui.pages.base import Page
+from ui.pages.contenus import ContenusPage
+from ui.pages.fiches import FichesPage
 from ui.qt import (
     QAction,
     QApplication,
@@ -50,6 +53,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "ui.pages.parametres",
 )
 PageFactory = Callable[[AppContext], Page]
+PAIRED = (ContenusPage, FichesPage, AnnuairePage)
 
 _GEOMETRY, _STATE, _SPLITTER, _PAGE = "fenetre/geometrie", "fenetre/etat", "fenetre/separateur", "fenetre/page"
 
@@ -139,6 +143,7 @@ class MainWindow(QMainWindow):
         app.runner.known_error.connect(self._known_error)
         app.settings_changed.connect(self._apply_settings)
         app.navigate.connect(self.go_to)
+        self._connect_pages()
 
         self.idle = IdleWatcher(app.settings.auto_lock_minutes)
         self.idle.idle.connect(self.lock)
@@ -152,6 +157,16 @@ class MainWindow(QMainWindow):
         self.message_box: QMessageBox | None = None
         self._restore_view()
         self._set_locked_view(True)
+
+    def _connect_pages(self) -> None:
+        """Contenus hands an article to Fiches (Ctrl+P) and a structure to Annuaire (one click)."""
+        contenus, fiches, annuaire = (next((p for p in self.pages if isinstance(p, t)), None) for t in PAIRED)
+        if isinstance(contenus, ContenusPage) and isinstance(fiches, FichesPage):
+            contenus.handout_requested.connect(fiches.prepare)  # before the page shows and loads
+            contenus.handout_requested.connect(lambda *_: self.go_to(fiches.object_name))
+        if isinstance(contenus, ContenusPage) and isinstance(annuaire, AnnuairePage):
+            contenus.entry_requested.connect(lambda *_: self.go_to(annuaire.object_name))
+            contenus.entry_requested.connect(annuaire.show_entry)  # after the page shows (its own load dropped)
 
     # -- actions, menus, toolbar -----------------------------------------------------------
     def _action(

@@ -289,6 +289,18 @@ class AnnuairePage(Page):
         self.search_field.selectAll()
         return True
 
+    def show_entry(self, entry_id: str, name: str) -> None:
+        """Open one structure asked from elsewhere (a result in Contenus): searched by its name, selected."""
+        self.type_combo.blockSignals(True)
+        self.type_combo.setCurrentIndex(0)
+        self.type_combo.blockSignals(False)
+        self.commune_field.clear()
+        self.search_field.setText(name)
+        self.debounce.stop()
+        self._select_after = entry_id
+        self.stale = False
+        self.refresh()
+
     def clear(self) -> None:
         self.detail.note.flush()  # queued before the store closes: a note typed just before a lock is kept
         self._generation += 1

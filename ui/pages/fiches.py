@@ -63,6 +63,7 @@ class FichesPage(Page):
         self.job: HandoutJob | None = None
         self.batch_dialog: BatchDialog | None = None
         self.preview_generation = 0
+        self._asked: tuple[str, dict[str, str]] | None = None  # prepare() before the templates are loaded
         # What talks to the person (file and printer dialogs): replaceable, so tests drive the real flow.
         self.ask_pdf_path: Callable[[str], Path | None] = self._ask_pdf_path
         self.ask_printer: Callable[[QPrinter], bool] = self._ask_printer
@@ -209,6 +210,21 @@ class FichesPage(Page):
         self.template_list.clear()
         self.template_list.blockSignals(False)
         self.templates = {}
+        self._asked = None
+
+    def prepare(self, template_id: str, params: dict[str, str]) -> None:
+        """Another page asks for a handout (Contenus: Ctrl+P on an article): this template, these parameters."""
+        self._asked = (template_id, params)
+        if not self.stale and self.templates:
+            self._prepare_asked()
+
+    def _prepare_asked(self) -> None:
+        if self._asked is not None and self._asked[0] in self.templates:
+            (template_id, params), self._asked = self._asked, None
+            self.template_list.setCurrentRow(list(self.templates).index(template_id))
+            assert self.form is not None
+            self.form.set_values(params)
+            self.tabs.setCurrentIndex(0)
 
     # -- loading --------------------------------------------------------------------------------
     def _loaded(self, loaded: tuple[dict[str, HandoutTemplate], References, list[PrintRecord]]) -> None:
@@ -219,6 +235,7 @@ class FichesPage(Page):
         self.templates, self.refs = templates, refs
         if same and self.form is not None:
             self.schedule_preview()
+            self._prepare_asked()
             return
         current = self.current_template_id()
         self.template_list.blockSignals(True)
@@ -234,6 +251,7 @@ class FichesPage(Page):
             self.large_print.setChecked(self.app.settings.large_print_default)
         self.template_list.setCurrentRow(ids.index(current) if current in ids else 0)
         self._template_chosen(self.template_list.currentRow())
+        self._prepare_asked()
 
     def current_template_id(self) -> str | None:
         item = self.template_list.currentItem()

@@ -7,7 +7,6 @@ collects them, in the forms people type, and says plainly what is missing.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from milpj_desktop.content.situation import BIRTH, DUE, PERIOD, SCAN
@@ -17,13 +16,12 @@ from ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QWidget,
     Signal,
 )
-from ui.widgets import error_label
+from ui.widgets import DateField, error_label
 
 KIND_CHOICES: tuple[tuple[str, str, str], ...] = (
     (DUE, "Terme prévu le", "Date prévue d'accouchement (terme)"),
@@ -31,47 +29,6 @@ KIND_CHOICES: tuple[tuple[str, str, str], ...] = (
     (PERIOD, "Dernières règles le", "Premier jour des dernières règles"),
     (SCAN, "Échographie du", "Date de l'échographie"),
 )
-
-
-_TYPED = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})|(\d{2})(\d{2})(\d{4})")
-
-
-class DateField(QLineEdit):
-    """Stand-in until the shared ui.widgets.DateField lands: 15/03/2027, 15032027 or 2027-03-15."""
-
-    def __init__(self, *, name: str = "") -> None:
-        super().__init__()
-        self._value: dt.date | None = None
-        self._error = ""
-        self.setPlaceholderText("JJ/MM/AAAA")
-        self.setAccessibleName(name)
-
-    def date(self) -> dt.date | None:
-        return self._value
-
-    def error(self) -> str:
-        return self._error
-
-    def set_date(self, value: dt.date | None) -> None:
-        self._value, self._error = value, ""
-        self.setText(value.strftime("%d/%m/%Y") if value else "")
-
-    def commit(self) -> bool:
-        text = self.text().strip()
-        match = _TYPED.fullmatch(text)
-        try:
-            if not text:
-                value = None
-            elif match:
-                day, month, year = (int(g) for g in match.groups() if g is not None)
-                value = dt.date(year, month, day)
-            else:
-                value = dt.date.fromisoformat(text)
-        except ValueError:
-            self._error = f"« {text} » n'est pas une date : écrivez-la JJ/MM/AAAA, par exemple 15/03/2027."
-            return False
-        self.set_date(value)
-        return True
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from milpj_desktop.content.search import KIND_ARTICLE, KIND_DIRECTORY, SearchHit
 from milpj_desktop.directory import repository as directory
 from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.store import Store
+from milpj_desktop.typography import typeset
 from milpj_desktop.worker import StoreWorker, TaskContext
 from tests.test_content_repository import make_article
 from ui.contenus_list import ContentListModel, ListRow
@@ -52,6 +53,11 @@ def page(qtbot: QtBot, content_store: Store) -> Iterator[ContenusPage]:
 def on_store(page: ContenusPage, fn: Callable[[TaskContext], T]) -> T:
     """Run something on the store thread (where the page's work runs) and wait for it."""
     return page.app.runner.worker.run(fn).result(timeout=30)
+
+
+def plain(text: str) -> str:
+    """A text as the reading view's toPlainText() gives it back: typeset, no-break spaces made plain."""
+    return typeset(text).replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def titles(page: ContenusPage) -> list[str]:
@@ -126,7 +132,7 @@ def test_search_as_you_type_without_accents(qtbot: QtBot, page: ContenusPage) ->
     qtbot.keyClick(page.search, Qt.Key.Key_Return)
     first = page.model.rows()[0]
     qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == first.id, timeout=5000)
-    assert first.title in page.reader.toPlainText()
+    assert plain(first.title) in page.reader.toPlainText()
     # Escape empties the search and the list browses again
     page.search.setFocus()
     qtbot.keyClick(page.search, Qt.Key.Key_Escape)
@@ -143,9 +149,9 @@ def test_reading_view_shows_every_part_of_an_article(qtbot: QtBot, page: Contenu
     qtbot.waitUntil(lambda: page.current_article is not None, timeout=5000)
     text = page.reader.toPlainText()
     for expected in (article.title, "En bref", "Le saviez-vous ?", "Pour aller plus loin", "Sources", "Relu le"):
-        assert expected in text
-    assert article.sections[0].title in text
-    assert article.links[0].title in text
+        assert plain(expected) in text
+    assert plain(article.sections[0].title) in text
+    assert plain(article.links[0].title) in text
 
 
 def test_hostile_html_in_a_body_is_shown_as_text(qtbot: QtBot, page: ContenusPage) -> None:
@@ -169,7 +175,7 @@ def test_hostile_html_in_a_body_is_shown_as_text(qtbot: QtBot, page: ContenusPag
     assert "Fiche <i>piégée</i>" in text
     assert "<script>alert('x')</script>" in text
     assert '<a href="javascript:alert(2)">cliquez</a>' in text
-    assert "<b>gras</b> &amp; <h1>TITRE</h1>" in text
+    assert "<b>gras</b> &amp" in text and "<h1>TITRE</h1>" in text
     assert "<u>point</u>" in text and "<marquee>info</marquee>" in text
     # nothing became markup: no javascript link, no image in the document
     rendered = page.reader.toHtml()
@@ -191,6 +197,34 @@ def test_render_escapes_everything() -> None:
     assert "&lt;script&gt;" in rendered
     assert "&lt;h1&gt;S&lt;/h1&gt;" in rendered
     assert body_html("- <b>x</b>") == "<ul><li>&lt;b&gt;x&lt;/b&gt;</li></ul>"
+
+
+def test_reading_view_uses_french_typography(qtbot: QtBot, page: ContenusPage) -> None:
+    typed = make_article(
+        "typo",
+        "Bébé dort-il bien?",
+        "Attention: l'enfant dort sur le dos !\n- Un « doudou » ? Non; pas avant 1 an.",
+        did_you_know="C'est vrai.",
+        links=[{"title": "Le site de l'Assurance maladie", "url": "https://www.ameli.fr/l'x:y?a=b"}],
+    )
+    rendered = article_html(typed, stage_names={}, theme_names={})
+    nbsp, narrow, apostrophe = "\u00a0", "\u202f", "\u2019"
+    assert f"Bébé dort-il bien{narrow}?" in rendered
+    assert f"Attention{nbsp}: l{apostrophe}enfant dort sur le dos{narrow}!" in rendered
+    assert f"«{nbsp}doudou{nbsp}»{narrow}? Non{narrow}; pas" in rendered
+    assert f"Le saviez-vous{narrow}?" in rendered and f"C{apostrophe}est vrai." in rendered
+    assert f"Étapes{nbsp}:" in rendered
+    assert 'href="https://www.ameli.fr/l&#x27;x:y?a=b"' in rendered  # an address is left as it is
+
+    def insert(ctx: TaskContext) -> None:
+        with ctx.store.transaction() as conn:
+            repo.upsert_article(conn, typed)
+
+    on_store(page, insert)
+    page.open_article("typo")
+    qtbot.waitUntil(lambda: page.current_article is not None, timeout=5000)
+    shown = page.reader.document().toRawText()  # toPlainText() would turn no-break spaces into spaces
+    assert f"Attention{nbsp}: l{apostrophe}enfant" in shown
 
 
 def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: ContenusPage) -> None:
@@ -311,13 +345,13 @@ def test_reading_pane_follows_the_arrow_keys(qtbot: QtBot, page: ContenusPage) -
     qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[0].id, timeout=5000)
     qtbot.keyClick(page.list, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[1].id, timeout=5000)
-    assert rows[1].title in page.reader.toPlainText()
+    assert plain(rows[1].title) in page.reader.toPlainText()
     for _ in range(3):  # quick presses: the pane ends on the row the selection ends on
         qtbot.keyClick(page.list, Qt.Key.Key_Down)
     settled(qtbot, page)
     assert page.list.currentIndex().row() == 4
     assert page.current_article is not None and page.current_article.id == rows[4].id
-    assert page.reader.toPlainText().startswith(rows[4].title)
+    assert page.reader.toPlainText().startswith(plain(rows[4].title))
     qtbot.keyClick(page.list, Qt.Key.Key_Up)
     qtbot.waitUntil(lambda: page.current_article is not None and page.current_article.id == rows[3].id, timeout=5000)
 

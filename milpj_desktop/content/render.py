@@ -1,7 +1,9 @@
 """Articles and a family's calendar as HTML for the reading view, built from plain text.
 
 Every piece of text from the content (titles, bodies, URLs) goes through html.escape: a body that
-contains markup shows that markup as text, it is never interpreted. The markup here is the small
+contains markup shows that markup as text, it is never interpreted. Text people read goes first
+through the French typography of milpj_desktop/typography.py (no-break spaces before : ; ! ? and
+inside « », typographic apostrophes); URLs and identifiers do not. The markup here is the small
 subset QTextBrowser renders (tables for coloured boxes, no flex, no border-radius).
 """
 
@@ -17,6 +19,8 @@ from milpj_desktop.content.search import SearchHit, match_spans
 from milpj_desktop.content.situation import Situation
 from milpj_desktop.content.timeline import DatedEvent
 from milpj_desktop.frenchdates import long_date
+from milpj_desktop.typography import phone as phone_text
+from milpj_desktop.typography import typeset
 
 ARTICLE_SCHEME = "article"  # internal links: article:<id>
 DIRECTORY_SCHEME = "structure"  # structure:<entry id> opens the entry in the Annuaire page
@@ -47,6 +51,11 @@ def esc(text: str, terms: Sequence[str] = ()) -> str:
     return "".join(out)
 
 
+def prose(text: str, terms: Sequence[str] = ()) -> str:
+    """Text people read: French typography, then escaped (and highlighted) like esc()."""
+    return esc(typeset(text), terms)
+
+
 def body_html(body: str, terms: Sequence[str] = ()) -> str:
     """Plain body text to HTML: blank-line paragraphs, lines starting with "- " as list items."""
     out: list[str] = []
@@ -68,14 +77,14 @@ def body_html(body: str, terms: Sequence[str] = ()) -> str:
 
 def _run_html(kind: str, lines: list[str], terms: Sequence[str]) -> str:
     if kind == "li":
-        return "<ul>" + "".join(f"<li>{esc(item, terms)}</li>" for item in lines) + "</ul>"
-    return "<p>" + "<br>".join(esc(text, terms) for text in lines) + "</p>"
+        return "<ul>" + "".join(f"<li>{prose(item, terms)}</li>" for item in lines) + "</ul>"
+    return "<p>" + "<br>".join(prose(text, terms) for text in lines) + "</p>"
 
 
 def _box(title: str, inner: str, background: str) -> str:
     return (
         f'<table width="100%" cellpadding="10" cellspacing="0" style="background-color: {background}; '
-        f'margin-top: 8px; margin-bottom: 8px;"><tr><td><b>{html.escape(title)}</b>{inner}</td></tr></table>'
+        f'margin-top: 8px; margin-bottom: 8px;"><tr><td><b>{prose(title)}</b>{inner}</td></tr></table>'
     )
 
 
@@ -92,35 +101,35 @@ def article_html(
     terms: Sequence[str] = (),
 ) -> str:
     """The whole reading view of one article."""
-    parts = [f"<h1>{esc(article.title, terms)}</h1>"]
+    parts = [f"<h1>{prose(article.title, terms)}</h1>"]
     meta = []
     if badge_label:
-        meta.append(f'<span style="color: #FFFFFF; background-color: #000091;">&nbsp;{esc(badge_label)}&nbsp;</span>')
-    meta.append("Étapes : " + esc(", ".join(stage_names.get(s, s) for s in article.stages)))
-    meta.append("Thématiques : " + esc(", ".join(theme_names.get(t, t) for t in article.themes)))
+        meta.append(f'<span style="color: #FFFFFF; background-color: #000091;">&nbsp;{prose(badge_label)}&nbsp;</span>')
+    meta.append(prose("Étapes : ") + prose(", ".join(stage_names.get(s, s) for s in article.stages)))
+    meta.append(prose("Thématiques : ") + prose(", ".join(theme_names.get(t, t) for t in article.themes)))
     parts.append(f'<p style="color: {_MUTED};">' + " · ".join(meta) + "</p>")
-    parts.append(f"<p><i>{esc(article.summary, terms)}</i></p>")
+    parts.append(f"<p><i>{prose(article.summary, terms)}</i></p>")
     if article.key_points:
-        points = "".join(f"<li>{esc(p, terms)}</li>" for p in article.key_points)
+        points = "".join(f"<li>{prose(p, terms)}</li>" for p in article.key_points)
         parts.append(_box("En bref", f"<ul>{points}</ul>", _BRIEF_BG))
     for section in article.sections:
-        parts.append(f"<h2>{esc(section.title, terms)}</h2>")
+        parts.append(f"<h2>{prose(section.title, terms)}</h2>")
         parts.append(body_html(section.body, terms))
     if article.did_you_know:
-        parts.append(_box("Le saviez-vous ?", f"<p>{esc(article.did_you_know, terms)}</p>", _KNOW_BG))
+        parts.append(_box("Le saviez-vous ?", f"<p>{prose(article.did_you_know, terms)}</p>", _KNOW_BG))
     if article.links:
         links = "".join(
-            f'<li><a href="{esc(link.url)}">{esc(link.title)}</a> <span style="color: {_MUTED};">'
+            f'<li><a href="{esc(link.url)}">{prose(link.title)}</a> <span style="color: {_MUTED};">'
             f"({esc(_host(link.url))})</span></li>"
             for link in article.links
         )
         parts.append(f"<h2>Pour aller plus loin</h2><ul>{links}</ul>")
     sources = []
     for source in article.sources:
-        title = esc(source.title)
+        title = prose(source.title)
         if source.url:
             title = f'<a href="{esc(source.url)}">{title}</a>'
-        sources.append(f"<li>{esc(source.body)} — {title}</li>")
+        sources.append(f"<li>{prose(source.body)} — {title}</li>")
     parts.append(f"<h2>Sources</h2><ul>{''.join(sources)}</ul>")
     parts.append(
         f'<p style="color: {_MUTED};">Relu le {esc(french_date(article.reviewed_on))} · version {article.version}'
@@ -131,19 +140,20 @@ def article_html(
 
 def directory_hit_html(hit: SearchHit) -> str:
     """A structure found by the global search; the Annuaire page shows the whole entry (one click)."""
-    lines = [f"<h1>{esc(hit.title)}</h1>"]
+    lines = [f"<h1>{prose(hit.title)}</h1>"]
     label, address, phone = hit.extra.get("type_libelle"), hit.extra.get("adresse"), hit.extra.get("telephone")
     if label:
-        lines.append(f"<p><i>{esc(label)}</i></p>")
+        lines.append(f"<p><i>{prose(label)}</i></p>")
     elif hit.snippet.text:
-        lines.append(f"<p>{esc(hit.snippet.text)}</p>")
+        lines.append(f"<p>{prose(hit.snippet.text)}</p>")
     if address:
-        lines.append(f"<p><b>Adresse :</b> {esc(address)}</p>")
+        lines.append(f"<p><b>{prose('Adresse :')}</b> {prose(address)}</p>")
     if phone:
-        lines.append(f"<p><b>Téléphone :</b> {esc(phone)}</p>")
+        lines.append(f"<p><b>{prose('Téléphone :')}</b> {esc(phone_text(phone))}</p>")
+    open_text = prose("Ouvrir dans l'Annuaire")
+    detail = prose("(horaires, vos notes, signaler une correction)")
     lines.append(
-        f'<p><a href="{DIRECTORY_SCHEME}:{esc(hit.id)}">Ouvrir dans l\'Annuaire</a> '
-        f'<span style="color: {_MUTED};">(horaires, vos notes, signaler une correction)</span></p>'
+        f'<p><a href="{DIRECTORY_SCHEME}:{esc(hit.id)}">{open_text}</a> <span style="color: {_MUTED};">{detail}</span></p>'
     )
     return "\n".join(lines)
 
@@ -154,21 +164,21 @@ def _event_rows(
     rows = []
     for placed in events:
         event = placed.event
-        name = esc(event.name)
+        name = prose(event.name)
         if event.important:
             name = f"<b>{name}</b> (important)"
         related = [
-            f'<a href="{ARTICLE_SCHEME}:{esc(a)}">{esc(article_titles[a])}</a>'
+            f'<a href="{ARTICLE_SCHEME}:{esc(a)}">{prose(article_titles[a])}</a>'
             for a in event.articles
             if a in article_titles
         ]
-        detail = esc(event.description)
+        detail = prose(event.description)
         if related:
-            detail += "<br>À lire : " + ", ".join(related)
+            detail += "<br>" + prose("À lire : ") + ", ".join(related)
         stage_name = stage_names.get(placed.stage_id or "", "")
         rows.append(
             f'<tr><td valign="top" style="padding-right: 12px;"><b>{esc(french_date(placed.date))}</b>'
-            f'<br><span style="color: {_MUTED};">{esc(stage_name)}</span></td>'
+            f'<br><span style="color: {_MUTED};">{prose(stage_name)}</span></td>'
             f"<td>{name}<br>{detail}</td></tr>"
         )
     return '<table cellpadding="6" cellspacing="0" width="100%">' + "".join(rows) + "</table>"
@@ -187,19 +197,23 @@ def calendar_html(
     if situation.birth_date is None and situation.due_date is not None and situation.due_date > today:
         where += f" Terme prévu le {french_date(situation.due_date)} (41 SA)."
     if stage is None:
-        parts = ["<h1>Hors des 1000 premiers jours</h1>", f"<p>{esc(where)}</p>"]
+        parts = ["<h1>Hors des 1000 premiers jours</h1>", f"<p>{prose(where)}</p>"]
     else:
         parts = [
-            f"<h1>{esc(stage.name)}</h1>",
-            f'<p style="color: {_MUTED};">{esc(where)}</p>',
-            f"<p>{esc(stage.description)}</p>",
+            f"<h1>{prose(stage.name)}</h1>",
+            f'<p style="color: {_MUTED};">{prose(where)}</p>',
+            f"<p>{prose(stage.description)}</p>",
         ]
     names = {"stage_names": stage_names, "article_titles": article_titles}
     if situation.catch_up:
         parts.append("<h2>À rattraper</h2>")
         parts.append(
-            f'<p style="color: {_MUTED};">Rendez-vous et vaccins dont la date est passée : '
-            "à vérifier dans le carnet de santé, à faire s'ils ne l'ont pas été.</p>"
+            f'<p style="color: {_MUTED};">'
+            + prose(
+                "Rendez-vous et vaccins dont la date est passée : à vérifier dans le carnet de santé, "
+                "à faire s'ils ne l'ont pas été."
+            )
+            + "</p>"
         )
         parts.append(_event_rows(situation.catch_up, **names))
     parts.append("<h2>Prochains rendez-vous et repères</h2>")

@@ -95,5 +95,5 @@ def test_a_structure_found_in_contenus_opens_selected_in_annuaire(qtbot: QtBot, 
         return row.id if row is not None else None
 
     qtbot.waitUntil(lambda: selected() == "creche-25056-1", timeout=10000)
-    qtbot.waitUntil(lambda: "3 rue des Jardins" in annuaire.detail.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "3 rue des Jardins" in annuaire.detail.browser.toPlainText(), timeout=5000)
     assert annuaire.search_field.text() == "Crèche Les Petits Loups"

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from milpj_desktop import paths
 from milpj_desktop.directory import repository
 from milpj_desktop.directory.generate import fictitious_entries
+from milpj_desktop.store import Store
 from ui.annuaire_model import DirectoryTableModel
 from ui.app import build
-from ui.dialogs.passphrase import FirstRunDialog
+from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.annuaire import AnnuairePage
 from ui.qt import QApplication, QFontMetricsF, Qt
@@ -79,3 +81,22 @@ def test_names_readable_at_the_sizes_people_use(
     assert page.width() >= hint.width() and page.height() >= hint.height()
     assert hint.width() <= 1280 - 280
     assert table.height() >= 4 * table.verticalHeader().defaultSectionSize()
+
+
+def test_a_note_typed_then_another_structure_then_ctrl_l_is_in_the_store(qtbot: QtBot, window: MainWindow) -> None:
+    window.go_to("page-annuaire")
+    page = window.page("page-annuaire")
+    assert isinstance(page, AnnuairePage)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 300, timeout=10000)
+    page.table.selectRow(0)
+    first = page.model.rows()[0].id
+    qtbot.waitUntil(lambda: page.detail.note.entry_id == first, timeout=5000)
+    qtbot.keyClicks(page.detail.note.edit, "Demander Mme Roux")
+    page.table.selectRow(1)
+    window.lock_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=10000)
+    store = Store.open(paths.store_path(), PASSPHRASE)
+    try:
+        assert repository.get_note(store.conn, first) == "Demander Mme Roux"
+    finally:
+        store.close()

@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from milpj_desktop.directory import communes, repository
+from milpj_desktop.directory.corrections import CorrectionError, correction_message, current_values, proposed_changes
 from milpj_desktop.directory.hours import is_open, open_status, parse_hours
 from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.directory.public_holidays import holiday_name
@@ -109,3 +112,25 @@ def test_search_filters_open_now_and_favourites_and_marks_rows(store: Store) -> 
         repository.upsert_national(conn, _entry("pmi-strasbourg", "PMI de Strasbourg (rue neuve)", "67000", ""))
     # a synchronisation replacing the entry leaves the favourite alone
     assert names(filters=Filters(favourites_only=True)) == ["PMI de Strasbourg (rue neuve)"]
+
+
+def test_correction_field_by_field_checks_values_and_writes_one_message() -> None:
+    entry = _entry("pmi-besancon", "PMI de Besançon", "25000", WEEKDAYS_9_17)
+    entry = entry.model_copy(update={"phone": "+33381615050"})
+    assert current_values(entry)["phone"] == "03 81 61 50 50"
+    with pytest.raises(CorrectionError, match="Indiquez au moins"):
+        correction_message(proposed_changes(entry, {"phone": "03 81 61 50 50"}), "  ")  # unchanged = nothing
+    with pytest.raises(CorrectionError, match="Téléphone proposé"):
+        proposed_changes(entry, {"phone": "03 81 6"})
+    with pytest.raises(CorrectionError, match="Code postal proposé"):
+        proposed_changes(entry, {"postcode": "2500"})
+    changes = proposed_changes(entry, {"phone": "03 81 61 50 51", "name": "PMI de besançon ", "hours": "lundi 9h-12h"})
+    assert [(c.label, c.current, c.proposed) for c in changes] == [
+        ("Téléphone", "03 81 61 50 50", "03 81 61 50 51"),
+        ("Horaires", "lundi-vendredi 09:00-17:00", "lundi 9h-12h"),
+    ]
+    assert correction_message(changes, "Fermé le vendredi depuis mars.") == (
+        "Téléphone\u00a0: «\u00a003 81 61 50 50\u00a0» → «\u00a003 81 61 50 51\u00a0»\n"
+        "Horaires\u00a0: «\u00a0lundi-vendredi 09:00-17:00\u00a0» → «\u00a0lundi 9h-12h\u00a0»\n"
+        "Commentaire\u00a0: Fermé le vendredi depuis mars."
+    )

@@ -18,12 +18,12 @@ from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.directory.search import Row
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
-from ui.annuaire_dialogs import EntryDialog
+from ui.annuaire_dialogs import CorrectionDialog, EntryDialog
 from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.annuaire import AnnuairePage
-from ui.qt import QApplication, QGuiApplication, QMessageBox, Qt, QTimer
+from ui.qt import QApplication, QDialog, QGuiApplication, QMessageBox, Qt, QTimer
 
 T = TypeVar("T")
 TUESDAY_10H30 = dt.datetime(2025, 3, 11, 10, 30)
@@ -340,3 +340,28 @@ def test_favourites_open_now_and_one_message_area(qtbot: QtBot, page: AnnuairePa
     page.now = lambda: dt.datetime(2026, 5, 13, 10, 30)  # the Wednesday before
     page.refresh()
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+
+
+def test_correction_form_field_by_field_feeds_the_outbox(qtbot: QtBot, page: AnnuairePage) -> None:
+    page.search_field.setText("mairie besancon")
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page._current is not None, timeout=5000)
+    assert page._current is not None
+    dialog = CorrectionDialog(page, page._current.entry)
+    qtbot.addWidget(dialog)
+    dialog._check()
+    assert dialog.error.text() == "Indiquez au moins une valeur proposée ou un commentaire."
+    qtbot.keyClicks(dialog.proposed["phone"], "03 81 61 5")
+    dialog._check()
+    assert dialog.error.text().startswith("Téléphone proposé")
+    dialog.proposed["phone"].setText("03 81 61 50 99")
+    qtbot.keyClicks(dialog.comment, "Nouveau standard")
+    dialog._check()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    page.record_correction("mairie-25056", dialog.message_text)
+    qtbot.waitUntil(lambda: "prochaine synchronisation" in page.message.text(), timeout=5000)
+    pending = on_store(page, lambda ctx: repository.pending_corrections(ctx.store.conn))
+    assert [c.message for c in pending] == [
+        "Téléphone\u00a0: «\u00a003 81 61 50 50\u00a0» → «\u00a003 81 61 50 99\u00a0»\nCommentaire\u00a0: Nouveau standard"
+    ]

@@ -8,6 +8,8 @@ from pydantic import ValidationError
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.directory import communes
+from milpj_desktop.directory.corrections import FIELDS as CORRECTION_FIELDS
+from milpj_desktop.directory.corrections import correction_message, current_values, proposed_changes
 from milpj_desktop.directory.csvio import parse_languages
 from milpj_desktop.directory.hours import HoursError, format_hours, parse_hours
 from milpj_desktop.directory.models import (
@@ -18,12 +20,16 @@ from milpj_desktop.directory.models import (
     DirectoryEntry,
 )
 from milpj_desktop.directory.phone import format_phone
+from milpj_desktop.errors import KnownError
 from milpj_desktop.validation import french_reason
 from ui.qt import (
     QComboBox,
     QCompleter,
     QDialog,
+    QFontMetricsF,
     QFormLayout,
+    QGridLayout,
+    QGuiApplication,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -64,11 +70,11 @@ class EntryDialog(QDialog):
         self, parent: QWidget | None = None, entry: DirectoryEntry | None = None, *, stage_names: dict[str, str]
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Modifier la fiche locale" if entry else "Nouvelle fiche locale")
+        self.setWindowTitle("Modifier la structure" if entry else "Nouvelle structure ou nouveau professionnel")
         self.result_entry: DirectoryEntry | None = None
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "Les fiches locales restent sur cet ordinateur, chiffrées ; aucune synchronisation ne les modifie."
+            "Les structures ajoutées ici restent sur cet ordinateur, chiffrées ; aucune synchronisation ne les modifie."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -188,7 +194,7 @@ class EntryDialog(QDialog):
             ],
             "latitude": place.lat,
             "longitude": place.lon,
-            "source": "Fiche locale",
+            "source": "Ajoutée sur ce poste",
             "updated_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
         }
         try:
@@ -196,7 +202,7 @@ class EntryDialog(QDialog):
         except ValidationError as exc:
             err = exc.errors()[0]
             field = {"name": "Nom", "phone": "Téléphone", "email": "Courriel", "website": "Site web"}.get(
-                str(err["loc"][0]) if err["loc"] else "", "Fiche"
+                str(err["loc"][0]) if err["loc"] else "", "Structure"
             )
             message = french_reason(err)
             if err["type"] == "string_too_short":
@@ -213,31 +219,77 @@ class EntryDialog(QDialog):
 
 
 class CorrectionDialog(QDialog):
-    """ "Signaler une correction": what is wrong on a national entry, sent at the next synchronisation."""
+    """ "Signaler une correction" field by field: each field shows what the directory says and takes
+    what it should say; a comment explains. Sent to the national team at the next synchronisation."""
 
-    def __init__(self, parent: QWidget | None, entry_name: str) -> None:
+    def __init__(self, parent: QWidget | None, entry: DirectoryEntry) -> None:
         super().__init__(parent)
         self.setWindowTitle("Signaler une correction")
+        self.entry = entry
+        self.message_text = ""
         layout = QVBoxLayout(self)
         text = QLabel(
-            f"<b>{_html(entry_name)}</b><br>Décrivez ce qui est inexact (téléphone, horaires, adresse…). "
-            "Le signalement part vers l'équipe nationale à la prochaine synchronisation."
+            f"<b>{_html(entry.name)}</b><br>Écrivez la bonne valeur en face de ce qui est inexact "
+            "(laissez vide ce qui est juste), et ajoutez un commentaire si besoin. Le signalement part "
+            "vers l'équipe nationale à la prochaine synchronisation."
         )
         text.setWordWrap(True)
         layout.addWidget(text)
-        self.message = QPlainTextEdit()
-        self.message.setAccessibleName("Correction à signaler")
-        layout.addWidget(self.message)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("<b>Champ</b>"), 0, 0)
+        grid.addWidget(QLabel("<b>Valeur actuelle</b>"), 0, 1)
+        grid.addWidget(QLabel("<b>Valeur proposée</b>"), 0, 2)
+        self.proposed: dict[str, QLineEdit] = {}
+        current = current_values(entry)
+        for row, (field, label) in enumerate(CORRECTION_FIELDS, start=1):
+            name = QLabel(f"{label} :")
+            shown = QLineEdit(current[field])
+            shown.setReadOnly(True)
+            shown.setPlaceholderText("vide")
+            shown.setCursorPosition(0)
+            shown.setAccessibleName(f"{label}, valeur actuelle")
+            edit = QLineEdit()
+            edit.setObjectName(f"correction-{field}")
+            edit.setAccessibleName(f"{label}, valeur proposée")
+            edit.setPlaceholderText("inchangé")
+            name.setBuddy(edit)
+            self.proposed[field] = edit
+            grid.addWidget(name, row, 0)
+            grid.addWidget(shown, row, 1)
+            grid.addWidget(edit, row, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        comment = QLabel("&Commentaire :")
+        self.comment = QPlainTextEdit()
+        self.comment.setObjectName("correction-commentaire")
+        self.comment.setAccessibleName("Commentaire sur la correction")
+        self.comment.setTabChangesFocus(True)
+        self.comment.setMaximumHeight(120)
+        comment.setBuddy(self.comment)
+        layout.addWidget(comment)
+        layout.addWidget(self.comment)
         self.error = error_label()
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel_buttons(self, "Signaler", self._check))
-        self.resize(480, 300)
+        self.resize(fitted_width(self, chars=100), self.sizeHint().height())
 
     def _check(self) -> None:
-        if not self.message.toPlainText().strip():
-            self.error.setText("Décrivez la correction avant de la signaler.")
+        try:
+            changes = proposed_changes(self.entry, {f: e.text() for f, e in self.proposed.items()})
+            self.message_text = correction_message(changes, self.comment.toPlainText())
+        except KnownError as exc:
+            self.error.setText(exc.message)
             return
         self.accept()
+
+
+def fitted_width(dialog: QDialog, *, chars: int) -> int:
+    """About `chars` average characters of the current text size, never wider than the screen."""
+    wanted = round(QFontMetricsF(dialog.font()).averageCharWidth() * chars)
+    screen = dialog.screen() if dialog.screen() is not None else QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().width() - 40 if screen is not None else wanted
+    return max(dialog.minimumSizeHint().width(), min(wanted, room))
 
 
 def _html(text: str) -> str:

@@ -466,10 +466,10 @@ class AnnuairePage(Page):
     def signal_correction(self) -> None:
         if self._current is None or self._current.origin != "national":
             return
-        dialog = CorrectionDialog(self, self._current.entry.name)
+        dialog = CorrectionDialog(self, self._current.entry)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.record_correction(self._current.id, dialog.message.toPlainText())
+        self.record_correction(self._current.id, dialog.message_text)
 
     def record_correction(self, national_id: str, message: str) -> None:
         """Put the request in the outbox; the synchronisation sends it."""

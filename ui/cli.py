@@ -19,6 +19,7 @@ from milpj_desktop.frenchargs import FrenchParser
 # In the order of `milpj-desktop --help`.
 COMMAND_MODULES: tuple[str, ...] = (
     "milpj_desktop.commands.store_cmds",
+    "milpj_desktop.commands.backup_cmds",
     "milpj_desktop.commands.content_cmds",
     "ui.commands",
     "milpj_desktop.commands.directory_cmds",

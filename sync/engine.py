@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 import requests
 
 from milpj_desktop.directory import indexing
+from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.store import Store
 from milpj_desktop.upkeep import finish_pending
 from milpj_desktop.worker import Cancelled
@@ -460,9 +461,9 @@ class SyncEngine:
         counters.done[key] = counters.done.get(key, 0) + page.header.count
         total = counters.totals.get(key)
         done = counters.done[key]
-        label = f"{LABELS[collection].capitalize()} : {done} changement(s) reçu(s)"
+        label = f"{LABELS[collection].capitalize()} : {grouped(done)} changement(s) reçu(s)"
         if total:
-            label = f"{LABELS[collection].capitalize()} : {done} / {total} changements"
+            label = f"{LABELS[collection].capitalize()} : {grouped(done)} / {grouped(total)} changements"
         self.on_progress(Progress("changements", key, label, done, total, http.stats.bytes))
 
     def _announce_indexing(self, http: SyncHttp) -> None:
@@ -474,7 +475,7 @@ class SyncEngine:
     # -- assets ----------------------------------------------------------------------------------
     def _fetch_assets(self, http: SyncHttp) -> None:
         def each(done: int, total: int, name: str) -> None:
-            label = f"Médias : {done + 1} / {total} ({name})"
+            label = f"Médias : {grouped(done + 1)} / {grouped(total)} ({name})"
             self.on_progress(Progress("medias", Collection.ASSETS.value, label, done, total, http.stats.bytes))
 
         assets.fetch_missing(self.access.run, http, self.media_dir, each)

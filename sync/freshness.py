@@ -22,14 +22,14 @@ REFUSALS = {
     "NotFound": "adresse inconnue",
     "InsecureServer": "adresse non chiffrée",
     "BadServerUrl": "adresse invalide",
-    "BadCaBundle": "certificats d'autorité illisibles",
+    "BadCaBundle": "certificats d’autorité illisibles",
 }
 
 REASONS = {
     "manuelle": "lancée à la main",
     "démarrage": "au démarrage",
     "connexion retrouvée": "au retour de la connexion",
-    "nouveaux réglages": "après l'enregistrement des réglages",
+    "nouveaux réglages": "après l’enregistrement des réglages",
     "ligne de commande": "en ligne de commande",
 }
 STATUSES = {
@@ -99,7 +99,7 @@ def content_phrase(freshness: Freshness) -> str:
     """« Contenus à jour du 3 décembre 2026 à 14 h 05 », or that they never were synchronised."""
     if freshness.content_at:
         return f"Contenus à jour du {when_text(freshness.content_at)}"
-    return "Contenus jamais synchronisés avec le serveur national (ceux livrés avec l'application)"
+    return "Contenus jamais synchronisés avec le serveur national (ceux livrés avec l’application)"
 
 
 def _departements(codes: frozenset[str]) -> str:

@@ -47,7 +47,7 @@ def _subscribe(store: Store, dept: str) -> None:
 def test_never_synchronised_is_said_plainly(store: Store) -> None:
     freshness = read_freshness(store.conn)
     assert content_phrase(freshness) == (
-        "Contenus jamais synchronisés avec le serveur national (ceux livrés avec l'application)"
+        "Contenus jamais synchronisés avec le serveur national (ceux livrés avec l’application)"
     )
     assert directory_phrase(freshness).startswith("Annuaire national : aucun département suivi")
     assert last_sync_phrase(freshness) == "Jamais synchronisé"

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.directory import repository as directory
+from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
@@ -18,8 +22,10 @@ from sync.protocol import Collection
 from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample, fill, running_server
 from ui.context import AppContext
 from ui.ops import Runner
+from ui.pages.accueil import AccueilPage
 from ui.pages.synchronisation import SynchronisationPage
-from ui.qt import QNetworkInformation, Qt
+from ui.qt import QNetworkInformation, Qt, QTreeWidgetItem
+from ui.status import SyncStatus
 
 T = TypeVar("T")
 ENTRIES = directory_sample(400, seed=41)
@@ -60,12 +66,25 @@ def on_store(page: SynchronisationPage, fn: Callable[[TaskContext], T]) -> T:
     return page.app.runner.worker.run(fn).result(timeout=30)
 
 
-def _rows(page: SynchronisationPage) -> dict[str, list[str]]:
-    rows = {}
+def _brought(page: SynchronisationPage) -> QTreeWidgetItem | None:
+    """The history row of the last run that brought something: expanded and current."""
     for index in range(page.table.topLevelItemCount()):
         item = page.table.topLevelItem(index)
-        assert item is not None
-        rows[item.text(0)] = [item.text(c) for c in range(1, 6)]
+        if item is not None and item.isExpanded():
+            return item
+    return None
+
+
+def _rows(page: SynchronisationPage) -> dict[str, list[str]]:
+    """Collection → its counts and state, in the run shown expanded."""
+    item = _brought(page)
+    if item is None:
+        return {}
+    rows = {}
+    for index in range(item.childCount()):
+        child = item.child(index)
+        assert child is not None
+        rows[child.text(0)] = [child.text(c) for c in range(1, 6)]
     return rows
 
 
@@ -84,10 +103,10 @@ def test_save_then_synchronise_shows_results_and_outbox(
     settings = on_store(page, lambda ctx: load_settings(ctx.store.conn))
     assert settings.device_token == TOKEN and settings.departements == [FIRST]
     page.refresh()
-    qtbot.waitUntil(lambda: "annuaire" in _rows(page), timeout=10000)
-    assert _rows(page)["annuaire"] == [str(COUNTS[FIRST]), "0", "0", "0", "réussie"]
-    assert "réussie" in page.summary.text()
-    assert page.status.text() == "Synchronisation réussie."
+    qtbot.waitUntil(lambda: "Annuaire" in _rows(page), timeout=10000)
+    assert _rows(page)["Annuaire"] == [str(COUNTS[FIRST]), "0", "0", "0", "réussie"]
+    assert "Dernière synchronisation réussie : " in page.summary.text()
+    assert page.status.text().startswith("Synchronisation réussie (après l’enregistrement des réglages) : ")
     assert not page.progress.isVisible() and page.sync_button.isEnabled()
 
     # a correction signalled in the Annuaire goes out with the next synchronisation
@@ -164,6 +183,125 @@ def test_automatic_sync_at_unlock_and_when_the_connection_returns(
         page.controller.on_reachability(QNetworkInformation.Reachability.Online)
     assert started.args == ["connexion retrouvée"]
     qtbot.waitUntil(lambda: not page.controller.running, timeout=60000)
-    assert page.status.text() == "Synchronisation réussie."
+    assert page.status.text() == (
+        "Synchronisation réussie (au retour de la connexion) : 1 changement(s) reçu(s) (détail ci-dessous)."
+    )
     renamed = on_store(page, lambda ctx: directory.get_national(ctx.store.conn, str(ENTRIES[0].national_id)))
     assert renamed is not None and renamed.name == "Renommée hors ligne"  # what changed while offline came
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre"]
+MONTHS += ["novembre", "décembre"]
+
+
+def _paris(iso: str) -> str:
+    """The stored UTC time as a person in Paris reads it, written here by hand."""
+    moment = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
+    day = "1er" if moment.day == 1 else str(moment.day)
+    return f"{day} {MONTHS[moment.month - 1]} {moment.year} à {moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+
+def _clock(iso: str) -> str:
+    moment = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
+    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+
+def _runs(page: SynchronisationPage) -> list[tuple[int, str, str]]:
+    def read(ctx: TaskContext) -> list[tuple[int, str, str]]:
+        rows = ctx.store.conn.execute("SELECT id, status, finished_at FROM sync_run ORDER BY id").fetchall()
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    return on_store(page, read)
+
+
+def _completed(page: SynchronisationPage, directory_part: bool) -> str:
+    op = "=" if directory_part else "<>"
+    sql = f"SELECT min(completed_at) FROM sync_stream WHERE collection {op} 'directory'"
+    return str(on_store(page, lambda ctx: ctx.store.conn.execute(sql).fetchone()[0]))
+
+
+def _dead_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.usefixtures("paris_time")
+def test_a_failure_after_a_success_keeps_what_is_true(
+    qtbot: QtBot, page: SynchronisationPage, server: SyncServer
+) -> None:
+    app = page.app
+    accueil = AccueilPage(app)
+    qtbot.addWidget(accueil)
+    accueil.show()
+    accueil.on_shown()
+    status = SyncStatus(app)
+    app.set_online(True)
+    qtbot.waitUntil(lambda: "Contenus jamais synchronisés" in accueil.body.text(), timeout=10000)
+
+    # 1. saving the settings synchronises, and the result says so
+    _configure(qtbot, page, server, FIRST)
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    arrived = on_store(
+        page,
+        lambda ctx: ctx.store.conn.execute(
+            "SELECT sum(added + changed + deleted) FROM sync_run_collection WHERE collection <> 'corrections'"
+        ).fetchone()[0],
+    )
+    assert arrived >= COUNTS[FIRST]
+    assert page.status.text() == (
+        f"Synchronisation réussie (après l’enregistrement des réglages) : {grouped(arrived)} "
+        "changement(s) reçu(s) (détail ci-dessous)."
+    )
+    content_at, directory_at = _paris(_completed(page, False)), _paris(_completed(page, True))
+    qtbot.waitUntil(lambda: f"Annuaire à jour du {directory_at}" in accueil.body.text(), timeout=10000)
+    assert f"<b>Contenus à jour du {content_at}</b>" in accueil.body.text()
+    assert f"(département {FIRST})</b> : <b>{COUNTS[FIRST]}</b> structures nationales" in accueil.body.text()
+    first_run = _runs(page)[-1]
+    qtbot.waitUntil(lambda: "Annuaire" in _rows(page), timeout=10000)
+    shown = _brought(page)
+    assert shown is not None and shown.text(0).endswith("(nouveaux réglages)")
+
+    # 2. an empty run does not hide what the previous one brought
+    with qtbot.waitSignal(page.controller.finished, timeout=60000):
+        qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.status.text() == "Synchronisation réussie (lancée à la main) : rien de nouveau sur le serveur."
+    success = _runs(page)[-1]
+    assert success[1] == "reussie" and success[0] != first_run[0]
+    qtbot.waitUntil(lambda: page.table.topLevelItemCount() == 2, timeout=10000)
+    newest = page.table.topLevelItem(0)
+    assert newest is not None and newest.text(5) == "réussie, rien de nouveau" and not newest.isExpanded()
+    shown = _brought(page)
+    assert shown is not None and shown.text(0).endswith("(nouveaux réglages)")
+    assert _rows(page)["Annuaire"] == [str(COUNTS[FIRST]), "0", "0", "0", "réussie"]
+    qtbot.waitUntil(
+        lambda: status.sync_label.text() == f"Dernière synchronisation réussie : {_paris(success[2])}", timeout=10000
+    )
+    assert status.connection_label.text() == "En ligne"
+
+    # 3. the server cannot be reached: the last success stays told, apart from the failed attempt
+    page.automatic.setChecked(False)
+    page.server_url.clear()
+    qtbot.keyClicks(page.server_url, _dead_url())
+    with qtbot.waitSignal(page.controller.failed, timeout=60000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.status.text().startswith("Le serveur national est injoignable")
+    failed = _runs(page)[-1]
+    assert failed[1] == "echec"
+    expected = f"Dernière synchronisation réussie : {_paris(success[2])} — échec de la dernière tentative "
+    expected += f"à {_clock(failed[2])}" if failed[2][:10] == success[2][:10] else f"le {_paris(failed[2])}"
+    qtbot.waitUntil(lambda: status.sync_label.text() == expected, timeout=10000)
+    assert status.connection_label.text() == "Serveur injoignable"  # the system still says online
+    assert app.online is True
+    qtbot.waitUntil(lambda: "Serveur injoignable : ce qui est ci-dessus" in accueil.body.text(), timeout=10000)
+    assert f"<b>Contenus à jour du {content_at}</b>" in accueil.body.text()
+    assert f"Annuaire à jour du {directory_at}" in accueil.body.text()
+    qtbot.waitUntil(lambda: page.table.topLevelItemCount() == 3, timeout=10000)
+    newest = page.table.topLevelItem(0)
+    assert newest is not None and newest.text(5) == "échec" and newest.text(0).endswith("(nouveaux réglages)")
+    shown = _brought(page)
+    assert shown is not None and shown is not newest
+    assert _rows(page)["Annuaire"] == [str(COUNTS[FIRST]), "0", "0", "0", "réussie"]
+    assert "Dernière tentative : Le serveur national est injoignable" in page.summary.text()

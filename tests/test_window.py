@@ -22,7 +22,7 @@ from ui.pages.parametres import ParametresPage
 from ui.qt import QApplication, Qt
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
-ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> fiche(s)"
+ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> articles"
 
 
 @pytest.fixture
@@ -132,7 +132,13 @@ def test_settings_are_saved_encrypted(qtbot: QtBot, window: MainWindow) -> None:
 def test_accueil_search_and_tasks_lead_to_the_pages(qtbot: QtBot, window: MainWindow) -> None:
     _first_run(qtbot, window)
     accueil = _accueil(window)
-    qtbot.waitUntil(lambda: "Annuaire : <b>0</b> fiche(s) nationale(s)" in accueil.body.text(), timeout=10000)
+    qtbot.waitUntil(
+        lambda: "Annuaire local : <b>0</b> structure ajoutée par vous" in accueil.body.text(), timeout=10000
+    )
+    body = accueil.body.text()
+    assert "<b>Contenus jamais synchronisés avec le serveur national (ceux livrés avec l’application)</b>" in body
+    assert "<b>Annuaire national : aucun département suivi" in body
+    assert "fiche" not in body  # an article is an article, a directory entry a structure
     qtbot.mouseClick(accueil.task_buttons["page-annuaire"], Qt.MouseButton.LeftButton)
     assert window.current_page() is window.page("page-annuaire")
     window.nav.setCurrentRow(0)

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
+from milpj_desktop import PRODUCT_NAME
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
+from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import load_settings
 from milpj_desktop.worker import TaskContext
+from sync.freshness import (
+    Freshness,
+    content_phrase,
+    directory_phrase,
+    last_sync_phrase,
+    read_freshness,
+    server_phrase,
+)
 from sync.outbox import outbox_state
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout
+from ui.scrolled import scrolled_body
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,7 @@ class Summary:
     national_entries: int
     local_entries: int
     pending_corrections: int
+    freshness: Freshness
 
 
 def load_summary(ctx: TaskContext) -> Summary:
@@ -47,39 +60,67 @@ def load_summary(ctx: TaskContext) -> Summary:
         national_entries=entries["national"],
         local_entries=entries["local"],
         pending_corrections=outbox_state(conn).pending,
+        freshness=read_freshness(conn),
     )
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
+    return grouped(value)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _plural(value: int, one: str, many: str) -> str:
+    return f"<b>{_n(value)}</b> {one if value < 2 else many}"
 
 
 def summary_html(summary: Summary) -> str:
-    """The summary as rich text; every stored value is escaped."""
+    """The summary as rich text; every stored value is escaped, each freshness from its own last success."""
+    freshness = summary.freshness
     lines = []
     if summary.structure:
         lines.append(f"Structure : <b>{html.escape(summary.structure)}</b>")
     lines.append(
-        f"Contenus hors ligne : <b>{_n(summary.articles)}</b> fiche(s) et <b>{_n(summary.events)}</b> "
-        f"rendez-vous du calendrier (version {html.escape(summary.pack_version)})."
+        f"<b>{_escape(content_phrase(freshness))}</b> : "
+        f"{_plural(summary.articles, 'article', 'articles')} et "
+        f"{_plural(summary.events, 'rendez-vous', 'rendez-vous')} du calendrier "
+        f"(version {html.escape(summary.pack_version)})."
     )
     if summary.new_articles or summary.updated_articles:
         lines.append(
-            f"Depuis la dernière synchronisation : <b>{_n(summary.new_articles)}</b> nouvelle(s) fiche(s), "
-            f"<b>{_n(summary.updated_articles)}</b> mise(s) à jour."
+            f"Depuis la dernière synchronisation : {_plural(summary.new_articles, 'nouvel article', 'nouveaux articles')}"
+            f", {_plural(summary.updated_articles, 'article mis à jour', 'articles mis à jour')}."
         )
-    lines.append(
-        f"Annuaire : <b>{_n(summary.national_entries)}</b> fiche(s) nationale(s) et "
-        f"<b>{_n(summary.local_entries)}</b> fiche(s) ajoutée(s) par vous."
-    )
+    mine = _plural(summary.local_entries, "structure ajoutée", "structures ajoutées") + " par vous"
+    if any(part.departements for part in freshness.directory) or summary.national_entries:
+        national = _plural(summary.national_entries, "structure nationale", "structures nationales")
+        lines.append(f"<b>{_escape(directory_phrase(freshness))}</b> : {national} et {mine}.")
+    else:
+        lines.append(f"<b>{_escape(directory_phrase(freshness))}</b>. Annuaire local : {mine}.")
+    if freshness.attempt_failed_after_success and freshness.last_attempt is not None:
+        server = server_phrase(freshness.last_attempt)
+        told = _escape(last_sync_phrase(freshness))
+        lines.append(
+            f"{told}." + (f" {_escape(server)} : ce qui est ci-dessus reste utilisable hors ligne." if server else "")
+        )
     if summary.favourites:
-        lines.append(f"Favoris : <b>{_n(summary.favourites)}</b> fiche(s).")
+        lines.append(f"Articles favoris : {_plural(summary.favourites, 'article', 'articles')}.")
     if summary.pending_corrections:
         lines.append(
-            f"<b>{_n(summary.pending_corrections)}</b> signalement(s) de correction en attente d'envoi "
+            f"{_plural(summary.pending_corrections, 'signalement', 'signalements')} de correction en attente d'envoi "
             "(ils partiront à la prochaine synchronisation)."
         )
     return "".join(f"<p>{line}</p>" for line in lines)
+
+
+TASKS = (
+    ("Consulter les articles par étape", "page-contenus", "Ctrl+2"),
+    ("Trouver un contact près d'une famille", "page-annuaire", "Ctrl+3"),
+    ("Imprimer une fiche pour une famille", "page-fiches", "Ctrl+4"),
+    ("Synchroniser avec le serveur national", "page-synchronisation", "Ctrl+5"),
+)
 
 
 class AccueilPage(Page):
@@ -88,9 +129,9 @@ class AccueilPage(Page):
 
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled_body(self, "defilement-accueil"))
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        heading = QLabel("<h1>1000 premiers jours — outil des professionnels</h1>")
+        heading = QLabel(f"<h1>{html.escape(PRODUCT_NAME)}</h1>")
         heading.setWordWrap(True)
         layout.addWidget(heading)
 
@@ -98,10 +139,11 @@ class AccueilPage(Page):
         self.search = QLineEdit()
         self.search.setObjectName("accueil-recherche")
         self.search.setPlaceholderText(
-            "Rechercher une fiche ou une structure, puis Entrée — ex. : sommeil, PMI Besançon"
+            "Rechercher un article ou une structure, puis Entrée — ex. : sommeil, PMI Besançon"
         )
         self.search.setAccessibleName("Rechercher dans les contenus et l'annuaire")
         self.search_button = QPushButton("Rechercher")
+        self.search_button.setAccessibleName("Rechercher")
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.search_button)
         layout.addLayout(search_row)
@@ -118,30 +160,40 @@ class AccueilPage(Page):
         layout.addWidget(box)
 
         tasks = QGroupBox("Tâches courantes")
-        grid = QGridLayout(tasks)
+        self.task_grid = QGridLayout(tasks)
         self.task_buttons: dict[str, QPushButton] = {}
-        for index, (label, target, hint) in enumerate(
-            (
-                ("Consulter les fiches par étape", "page-contenus", "Ctrl+2"),
-                ("Trouver un contact près d'une famille", "page-annuaire", "Ctrl+3"),
-                ("Imprimer une fiche pour une famille", "page-fiches", "Ctrl+4"),
-                ("Synchroniser avec le serveur national", "page-synchronisation", "Ctrl+5"),
-            )
-        ):
+        for label, target, hint in TASKS:
             button = QPushButton(f"{label}  ({hint})")
             button.setObjectName(f"accueil-{target}")
             button.setToolTip(f"{label} ({hint})")
+            button.setAccessibleName(label)
+            button.setAccessibleDescription(f"Raccourci : {hint}")
             button.clicked.connect(lambda _=False, t=target: self.app.navigate.emit(t))
-            grid.addWidget(button, index // 2, index % 2)
             self.task_buttons[target] = button
+        self.task_columns = 0
+        self._place_tasks(2)
         layout.addWidget(tasks)
 
         self.help = QLabel(
             "<p>Changez de page avec le menu de gauche ou <b>Ctrl+1</b> à <b>Ctrl+6</b>. <b>Ctrl+F</b> cherche dans "
-            "la page, <b>Ctrl+L</b> verrouille immédiatement vos données, <b>F1</b> liste tous les raccourcis.</p>"
+            "la page, <b>Ctrl+L</b> verrouille immédiatement vos données, <b>F1</b> ouvre l'aide (tâches pas à pas et raccourcis).</p>"
         )
         self.help.setWordWrap(True)
         layout.addWidget(self.help)
+
+    def _place_tasks(self, columns: int) -> None:
+        """Two columns of task buttons when they fit side by side, else one (large text, small window)."""
+        if columns == self.task_columns:
+            return
+        self.task_columns = columns
+        for index, button in enumerate(self.task_buttons.values()):
+            self.task_grid.addWidget(button, index // columns, index % columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        widest = max(b.sizeHint().width() for b in self.task_buttons.values())
+        spacing = self.task_grid.horizontalSpacing() + 4 * self.task_grid.contentsMargins().left() + 40
+        self._place_tasks(2 if self.width() >= 2 * widest + spacing else 1)
+        super().resizeEvent(event)
 
     def _search(self) -> None:
         text = self.search.text().strip()

@@ -7,12 +7,24 @@ from dataclasses import dataclass
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
+from milpj_desktop.frenchdates import clock_time, local_moment, short_date
+from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import Settings, load_settings, save_settings
 from milpj_desktop.worker import TaskContext
 from sync.engine import apply_subscription
-from sync.outbox import OutboxState, outbox_state
+from sync.freshness import (
+    REASONS,
+    STATUSES,
+    Freshness,
+    last_sync_phrase,
+    read_freshness,
+    reason_text,
+    run_moment,
+    when_text,
+)
+from sync.outbox import OUTBOX, OutboxState, outbox_state
 from sync.protocol import parse_departements
-from sync.state import RunResult, last_run
+from sync.state import RunResult, last_run_that_brought, recent_runs
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import (
@@ -30,16 +42,17 @@ from ui.qt import (
     QTreeWidgetItem,
     QVBoxLayout,
 )
+from ui.scrolled import scrolled_body
 from ui.sync_controller import SyncController, is_configured
 
-OUTCOMES = {"echec": "en échec"}  # « Synchronisation en échec. »
-STATUS_LABELS = {
-    "reussie": "réussie",
-    "partielle": "partielle",
-    "echec": "échec",
-    "annulee": "annulée",
-    "interrompue": "interrompue",
-    "en-cours": "en cours",
+HISTORY = 10  # runs shown, plus the last one that brought something when it is older
+COLUMNS = ["Synchronisation", "Ajoutés", "Modifiés", "Supprimés", "Refusés", "État"]
+SHORT_REASONS = {
+    "manuelle": "à la main",
+    "démarrage": "au démarrage",
+    "connexion retrouvée": "connexion retrouvée",
+    "nouveaux réglages": "nouveaux réglages",
+    "ligne de commande": "ligne de commande",
 }
 
 
@@ -48,12 +61,77 @@ class SyncView:
     """What the page shows, read in one store task."""
 
     settings: Settings
-    run: RunResult | None
+    freshness: Freshness
+    runs: list[RunResult]  # newest first
+    brought: RunResult | None  # the last run after which something had arrived, left or been sent
     outbox: OutboxState
 
 
-def _when(text: str) -> str:
-    return text.replace("T", " à ").replace("+00:00", " UTC") if text else "—"
+def read_view(ctx: TaskContext) -> SyncView:
+    conn = ctx.store.conn
+    runs = recent_runs(conn, HISTORY)
+    brought = last_run_that_brought(conn)
+    if brought is not None and all(r.run_id != brought.run_id for r in runs):
+        runs.append(brought)
+    return SyncView(load_settings(conn), read_freshness(conn), runs, brought, outbox_state(conn))
+
+
+def short_when(iso: str) -> str:
+    """« 03/12/2026 à 14 h 05 » in local time (a column of the history)."""
+    moment = local_moment(iso)
+    return f"{short_date(moment.date())} à {clock_time(moment)}" if moment is not None else "date inconnue"
+
+
+def arrivals(run: RunResult) -> tuple[int, int, int, int]:
+    """Added, changed, deleted, refused over the collections received (corrections sent apart)."""
+    received = [r for key, r in run.collections.items() if key != OUTBOX]
+    return (
+        sum(r.added for r in received),
+        sum(r.changed for r in received),
+        sum(r.deleted for r in received),
+        sum(r.failed for r in received),
+    )
+
+
+def outcome_text(run: RunResult) -> str:
+    """« Synchronisation réussie (nouveaux réglages) : 412 changements reçus », said when it ends."""
+    status = STATUSES.get(run.status, run.status)
+    reason = reason_text(run)
+    head = f"Synchronisation {status}" + (f" ({reason})" if reason else "")
+    added, changed, deleted, refused = arrivals(run)
+    moved = added + changed + deleted
+    if moved == 0 and refused == 0:
+        return f"{head} : rien de nouveau sur le serveur."
+    parts = [f"{grouped(moved)} changement(s) reçu(s)"]
+    if refused:
+        parts.append(f"{grouped(refused)} refusé(s)")
+    return f"{head} : {', '.join(parts)} (détail ci-dessous)."
+
+
+def _align_numbers(item: QTreeWidgetItem) -> None:
+    for column in range(1, 5):
+        item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _summary_html(view: SyncView) -> str:
+    freshness = view.freshness
+    lines = [html.escape(last_sync_phrase(freshness) + ".")]
+    attempt = freshness.last_attempt
+    if attempt is not None and attempt.message and freshness.attempt_failed_after_success:
+        lines.append(html.escape(f"Dernière tentative : {attempt.message}"))
+    brought = view.brought
+    if brought is None:
+        lines.append("Rien n'a encore été reçu du serveur.")
+    else:
+        reason = reason_text(brought)
+        origin = f" ({reason})" if reason else ""
+        lines.append(
+            html.escape(
+                f"Dernières données reçues : synchronisation du {when_text(run_moment(brought))}{origin}, "
+                "détaillée ci-dessous."
+            )
+        )
+    return "<br>".join(lines)
 
 
 class SynchronisationPage(Page):
@@ -63,12 +141,15 @@ class SynchronisationPage(Page):
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
         self.controller = SyncController(app)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled_body(self, "defilement-synchro"))
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(QLabel("<h2>Synchronisation avec le serveur national</h2>"))
+        heading = QLabel("<h2>Synchronisation avec le serveur national</h2>")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
 
         server = QGroupBox("Serveur et inscription de l'appareil")
         form = QFormLayout(server)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.server_url = QLineEdit()
         self.server_url.setPlaceholderText("https://contenus.exemple.fr")
         self.token = QLineEdit()
@@ -88,19 +169,28 @@ class SynchronisationPage(Page):
             (self.proxy, "Proxy"),
         ):
             field.setAccessibleName(label)
+            field.setMinimumWidth(12 * field.fontMetrics().averageCharWidth())
             form.addRow(f"{label} :", field)
         self.automatic = QCheckBox("Synchroniser au démarrage et quand la connexion revient")
-        form.addRow("", self.automatic)
+        self.automatic.setAccessibleName("Synchroniser au démarrage et quand la connexion revient")
+        form.addRow(self.automatic)
         self.save_button = QPushButton("Enregistrer les réglages")
         self.save_button.setObjectName("enregistrer-synchro")
-        form.addRow("", self.save_button)
+        self.save_button.setAccessibleName("Enregistrer les réglages et synchroniser")
+        self.save_button.setToolTip("Enregistre les réglages puis lance une synchronisation")
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        form.addRow(save_row)
         layout.addWidget(server)
 
         actions = QHBoxLayout()
         self.sync_button = QPushButton("Synchroniser maintenant")
         self.sync_button.setObjectName("synchroniser")
+        self.sync_button.setAccessibleName("Synchroniser maintenant")
         self.cancel_button = QPushButton("Annuler")
         self.cancel_button.setObjectName("annuler-synchro")
+        self.cancel_button.setAccessibleName("Annuler la synchronisation")
         self.cancel_button.setEnabled(False)
         actions.addWidget(self.sync_button)
         actions.addWidget(self.cancel_button)
@@ -113,28 +203,32 @@ class SynchronisationPage(Page):
         layout.addWidget(self.progress)
         self.status = QLabel()
         self.status.setObjectName("etat-synchro")
+        self.status.setAccessibleName("État de la synchronisation")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        results = QGroupBox("Dernière synchronisation")
+        results = QGroupBox("Résultats des synchronisations")
         box = QVBoxLayout(results)
         self.summary = QLabel("Jamais synchronisé.")
         self.summary.setObjectName("resume-synchro")
+        self.summary.setAccessibleName("Résumé des synchronisations")
         self.summary.setWordWrap(True)
         box.addWidget(self.summary)
         self.table = QTreeWidget()
         self.table.setObjectName("resultats-synchro")
-        self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(["Collection", "Ajoutés", "Modifiés", "Supprimés", "Échecs", "État"])
+        self.table.setHeaderLabels(COLUMNS)
         self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setAccessibleName("Résultat par collection")
+        self.table.setAccessibleName("Historique des synchronisations et résultat par collection")
+        self.table.setMinimumHeight(9 * self.table.fontMetrics().height())
         box.addWidget(self.table)
         layout.addWidget(results)
 
         self.outbox = QLabel()
         self.outbox.setObjectName("boite-envoi")
+        self.outbox.setAccessibleName("Corrections signalées")
         self.outbox.setWordWrap(True)
         layout.addWidget(self.outbox)
+        self.brought_id: int | None = None
 
         self.save_button.clicked.connect(self.save)
         self.sync_button.clicked.connect(self.synchronise)
@@ -149,16 +243,13 @@ class SynchronisationPage(Page):
         return changes.sync or changes.settings or changes.directory
 
     def refresh(self) -> None:
-        def read(ctx: TaskContext) -> SyncView:
-            conn = ctx.store.conn
-            return SyncView(load_settings(conn), last_run(conn), outbox_state(conn))
-
-        self.app.runner.db(read).success(self._show).run()
+        self.app.runner.db(read_view).success(self._show).run()
 
     def clear(self) -> None:
         for field in (self.server_url, self.token, self.departements, self.ca_bundle, self.proxy):
             field.clear()
         self.table.clear()
+        self.brought_id = None
         self.summary.setText("")
         self.outbox.setText("")
         self.status.setText("")
@@ -176,36 +267,56 @@ class SynchronisationPage(Page):
         self.ca_bundle.setText(settings.ca_bundle)
         self.proxy.setText(settings.proxy)
         self.automatic.setChecked(settings.sync_automatic)
-        self._show_run(view.run)
+        self._show_runs(view)
         self._show_outbox(view.outbox)
 
-    def _show_run(self, run: RunResult | None) -> None:
+    def _show_runs(self, view: SyncView) -> None:
         self.table.clear()
-        if run is None:
+        self.brought_id = view.brought.run_id if view.brought is not None else None
+        if not view.runs:
             self.summary.setText("Jamais synchronisé.")
             return
-        status = STATUS_LABELS.get(run.status, run.status)
-        text = html.escape(f"{_when(run.finished_at or run.started_at)} — {status} ({run.server})")
+        self.summary.setText(_summary_html(view))
+        for run in view.runs:
+            item = self._run_item(run)
+            self.table.addTopLevelItem(item)
+            if run.run_id == self.brought_id:
+                item.setExpanded(True)
+                self.table.setCurrentItem(item)
+
+    def _run_item(self, run: RunResult) -> QTreeWidgetItem:
+        reason = SHORT_REASONS.get(run.reason, run.reason)
+        label = short_when(run_moment(run)) + (f" ({reason})" if reason else "")
+        status = STATUSES.get(run.status, run.status)
+        if run.status == "reussie" and not run.brought_something:
+            status = "réussie, rien de nouveau"
+        item = QTreeWidgetItem([label, *(grouped(n) for n in arrivals(run)), status])
+        tip = f"Synchronisation du {when_text(run_moment(run))}"
+        if reason_text(run):
+            tip += f" ({reason_text(run)})"
+        item.setToolTip(0, tip)
         if run.message:
-            text += f"<br>{html.escape(run.message)}"
-        self.summary.setText(text)
+            item.setToolTip(5, run.message)
+        _align_numbers(item)
         for result in run.collections.values():
-            item = QTreeWidgetItem(
+            child = QTreeWidgetItem(
                 [
-                    result.label,
-                    str(result.added),
-                    str(result.changed),
-                    str(result.deleted),
-                    str(result.failed),
-                    STATUS_LABELS.get(result.status, result.status),
+                    result.label.capitalize(),
+                    grouped(result.added),
+                    grouped(result.changed),
+                    grouped(result.deleted),
+                    grouped(result.failed),
+                    STATUSES.get(result.status, result.status),
                 ]
             )
             if result.message:
-                item.setToolTip(5, result.message)
-            self.table.addTopLevelItem(item)
+                child.setToolTip(5, result.message)
+            _align_numbers(child)
+            item.addChild(child)
+        return item
 
     def _show_outbox(self, state: OutboxState) -> None:
-        text = f"Corrections signalées : {state.pending} en attente d'envoi, {state.sent} envoyée(s)."
+        text = f"Corrections signalées : {grouped(state.pending)} en attente d'envoi, {grouped(state.sent)} envoyée(s)."
         if state.last_error:
             text += f" Dernier essai : {state.last_error}"
         self.outbox.setText(text)
@@ -240,9 +351,9 @@ class SynchronisationPage(Page):
         def done(saved: Settings) -> None:
             self.app.set_settings(saved)
             self.status.setText("Réglages enregistrés.")
-            self.app.announce(Changes(settings=True, directory=True, sync=True))
             if is_configured(saved) and not self.controller.running:
-                self.controller.start("nouveaux réglages")
+                self.controller.start("nouveaux réglages")  # before the announce, which may start one « au démarrage »
+            self.app.announce(Changes(settings=True, directory=True, sync=True))
 
         self.app.runner.db(task).success(done).failure(lambda e: self.status.setText(e.message)).run()
 
@@ -258,7 +369,7 @@ class SynchronisationPage(Page):
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.status.setText(f"Synchronisation en cours ({reason})…")
+        self.status.setText(f"Synchronisation en cours ({REASONS.get(reason, reason)})…")
 
     def _progressed(self, done: int, total: int, label: str) -> None:
         if total > 0:
@@ -278,7 +389,7 @@ class SynchronisationPage(Page):
         if run is None:
             self.status.setText("Synchronisation annulée : les pages déjà reçues sont conservées.")
         else:
-            text = f"Synchronisation {OUTCOMES.get(run.status, STATUS_LABELS.get(run.status, run.status))}."
+            text = outcome_text(run)
             self.status.setText(text)
             self.app.show_status(text)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +56,3 @@ def os_reason(exc: OSError) -> str:
     return _REASONS.get(
         exc.errno or 0, f"erreur du système ({exc.strerror or exc}). Vérifiez le disque, puis recommencez."
     )
-
-
-@contextmanager
-def writing(path: Path) -> Iterator[None]:
-    """Turn an OSError while writing `path` into a French known error; the partial file is removed."""
-    try:
-        yield
-    except OSError as exc:
-        with suppress(OSError):
-            path.unlink(missing_ok=True)
-        raise FileWriteError(path, exc) from exc

@@ -1,11 +1,14 @@
-"""Writing a small file so that a crash leaves the old or the new one, never a mix (fsync, rename, fsync)."""
+"""Writing a file so that a crash or a full disk leaves the old one or the new one, never a mix:
+a private temporary file beside it, fsync, rename over it, fsync of the folder."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from milpj_desktop.errors import writing
+from milpj_desktop.errors import FileWriteError
 
 
 def fsync_folder(folder: Path) -> None:
@@ -19,17 +22,29 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Temporary file (private), fsync, rename over `path`, fsync the folder; a full disk is a French error."""
-    tmp = path.with_name(path.name + ".tmp")
-    with writing(tmp):
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `path` durably. An OSError (disk full,
+    read-only, no right) becomes a French FileWriteError naming `path`, which is left as it was."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))  # private from its creation
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
         fsync_folder(path.parent)
+    except OSError as exc:
+        raise FileWriteError(path, exc) from exc
+    finally:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` durably (see replacing)."""
+    with replacing(path) as tmp:
+        tmp.write_bytes(data)

@@ -33,6 +33,7 @@ from milpj_desktop.directory.models import (
 )
 from milpj_desktop.directory.phone import PhoneError, format_phone, normalize_phone
 from milpj_desktop.errors import KnownError
+from milpj_desktop.files import replacing
 from milpj_desktop.validation import first_error
 
 # Our format, in this order (documented in the README, section Annuaire).
@@ -556,19 +557,11 @@ def entry_to_row(entry: DirectoryEntry) -> list[str]:
     ]
 
 
-class ExportError(KnownError):
-    def __init__(self, path: Path, exc: OSError) -> None:
-        super().__init__(f"Écriture impossible de {path} : {exc.strerror or exc}.")
-
-
 def write_csv(path: Path, entries: list[DirectoryEntry]) -> int:
     """Write entries in our format (UTF-8 with BOM so spreadsheets show the accents)."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            for entry in entries:
-                writer.writerow(entry_to_row(entry))
-    except OSError as exc:
-        raise ExportError(path, exc) from None
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for entry in entries:
+            writer.writerow(entry_to_row(entry))
     return len(entries)

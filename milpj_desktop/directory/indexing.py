@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from milpj_desktop.store.batch import json_param
+from milpj_desktop.store.connection import rollback_to
 from milpj_desktop.store.store import CACHE_KIB
 
 BULK_ROWS = 200
@@ -82,8 +83,7 @@ def write_national_rows(conn: Any, rows: Sequence[Sequence[Any]]) -> None:
         conn.execute("DELETE FROM temp.directory_batch")
         conn.execute("UPDATE directory_index_state SET bulk = 0 WHERE id = 1")
     except BaseException:
-        conn.execute("ROLLBACK TO directory_bulk")  # rows, indexes and state as they were
-        conn.execute("RELEASE directory_bulk")
+        rollback_to(conn, "directory_bulk")  # rows, indexes and state as they were
         raise
     conn.execute("RELEASE directory_bulk")
     # Fresh statistics once a table has grown (or shrunk) tenfold, so that the planner keeps picking

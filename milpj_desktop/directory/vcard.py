@@ -6,6 +6,7 @@ from pathlib import Path
 
 from milpj_desktop.directory.hours import describe_hours
 from milpj_desktop.directory.models import ACCESSIBILITY_LABELS, LANGUAGE_NAMES, TYPE_LABELS, DirectoryEntry
+from milpj_desktop.files import replacing
 
 
 def _escape(text: str) -> str:
@@ -71,12 +72,7 @@ def entry_vcard(entry: DirectoryEntry) -> str:
 
 def write_vcards(path: Path, entries: list[DirectoryEntry]) -> int:
     """Write entries as one .vcf file."""
-    from milpj_desktop.directory.csvio import ExportError
-
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            for entry in entries:
-                handle.write(entry_vcard(entry))
-    except OSError as exc:
-        raise ExportError(path, exc) from None
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as handle:
+        for entry in entries:
+            handle.write(entry_vcard(entry))
     return len(entries)

@@ -4,6 +4,7 @@ query raised it; any other SQLite error stays what it is, a bug (qutebrowser's m
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
@@ -20,6 +21,8 @@ from milpj_desktop.store.errors import (
     StoreReadOnly,
     StoreUnreadable,
 )
+
+NEARLY_FULL = 1 << 20  # bytes left on the disk under which an I/O error is told as a full disk
 
 # primary result codes (sqlite3.h); the extended code's low byte is the primary one
 _KINDS: dict[int, Callable[[Path], KnownError]] = {
@@ -40,7 +43,16 @@ def classify(exc: BaseException, path: Path) -> KnownError | None:
     if not isinstance(exc, sq.Error) or not isinstance(code, int):
         return None
     kind = _KINDS.get(code & 0xFF)
+    if kind is StoreDiskError and _nearly_full(path.parent):
+        kind = StoreFull  # SQLite reports a write into a full disk as an I/O error in places (WAL index)
     return None if kind is None else kind(path)
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
 
 
 def _reraise(exc: BaseException, conn: Any) -> NoReturn:
@@ -136,3 +148,11 @@ def rollback(conn: Any) -> None:
     if conn.in_transaction:
         with suppress(sq.Error, KnownError):
             conn.execute("ROLLBACK")
+
+
+def rollback_to(conn: Any, savepoint: str) -> None:
+    """Undo to a savepoint and drop it, if SQLite has not already rolled the whole transaction back."""
+    if conn.in_transaction:
+        with suppress(sq.Error, KnownError):
+            conn.execute(f"ROLLBACK TO {savepoint}")
+            conn.execute(f"RELEASE {savepoint}")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from milpj_desktop.errors import KnownError
+from milpj_desktop.typography import clock
 
 MONTHS = (
     "janvier",
@@ -97,8 +98,8 @@ def local_moment(text: str) -> dt.datetime | None:
 
 
 def clock_time(moment: dt.datetime) -> str:
-    """« 14 h 05 », « 9 h 00 »: the hour as French texts write it (non-breaking spaces)."""
-    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+    """« 14 h 05 », « 9 h »: the hour as French texts write it (typography.clock)."""
+    return clock(f"{moment.hour:02d}:{moment.minute:02d}")
 
 
 def long_moment(moment: dt.datetime) -> str:

@@ -135,3 +135,8 @@ def phone(value: str) -> str:
     except PhoneError:
         return raw
     return format_phone(stored).replace(" ", NBSP)
+
+
+def grouped(value: int) -> str:
+    """« 100 000 »: thousands separated by a narrow no-break space (a number never breaks across lines)."""
+    return f"{value:,}".replace(",", NNBSP)

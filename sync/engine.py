@@ -20,8 +20,8 @@ from typing import Any, Protocol, TypeVar
 import requests
 
 from milpj_desktop.directory import indexing
-from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.store import Store
+from milpj_desktop.typography import grouped
 from milpj_desktop.upkeep import finish_pending
 from milpj_desktop.worker import Cancelled
 from sync import assets, errors, outbox

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from milpj_desktop.frenchdates import local_moment, long_moment
-from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.store import Store
+from milpj_desktop.typography import grouped
 from sync import errors
 from sync.engine import apply_subscription
 from sync.freshness import content_phrase, directory_phrase, last_sync_phrase, read_freshness, server_phrase
@@ -94,7 +94,7 @@ def test_times_are_local_and_french() -> None:
     assert moment is not None and moment.utcoffset() == dt.timedelta(hours=1)
     assert long_moment(moment) == "3 décembre 2026 à 14\u00a0h\u00a005"
     summer = local_moment("2026-07-01T07:00:00+00:00")
-    assert summer is not None and long_moment(summer) == "1er juillet 2026 à 9\u00a0h\u00a000"
+    assert summer is not None and long_moment(summer) == "1er juillet 2026 à 9\u00a0h"
     assert local_moment("") is None and local_moment("hier") is None
 
 

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.directory import repository as directory
-from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
+from milpj_desktop.typography import grouped
 from milpj_desktop.worker import StoreWorker, TaskContext
 from sync.protocol import Collection
 from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample, fill, running_server
@@ -198,12 +198,17 @@ def _paris(iso: str) -> str:
     """The stored UTC time as a person in Paris reads it, written here by hand."""
     moment = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
     day = "1er" if moment.day == 1 else str(moment.day)
-    return f"{day} {MONTHS[moment.month - 1]} {moment.year} à {moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+    return f"{day} {MONTHS[moment.month - 1]} {moment.year} à {_clock(iso)}"
+
+
+def _day(iso: str) -> dt.date:
+    return dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris")).date()
 
 
 def _clock(iso: str) -> str:
     moment = dt.datetime.fromisoformat(iso).astimezone(ZoneInfo("Europe/Paris"))
-    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+    minutes = f"\u00a0{moment.minute:02d}" if moment.minute else ""
+    return f"{moment.hour}\u00a0h{minutes}"
 
 
 def _runs(page: SynchronisationPage) -> list[tuple[int, str, str]]:
@@ -291,7 +296,8 @@ def test_a_failure_after_a_success_keeps_what_is_true(
     failed = _runs(page)[-1]
     assert failed[1] == "echec"
     expected = f"Dernière synchronisation réussie : {_paris(success[2])} — échec de la dernière tentative "
-    expected += f"à {_clock(failed[2])}" if failed[2][:10] == success[2][:10] else f"le {_paris(failed[2])}"
+    same_day = _day(failed[2]) == _day(success[2])
+    expected += f"à {_clock(failed[2])}" if same_day else f"le {_paris(failed[2])}"
     qtbot.waitUntil(lambda: status.sync_label.text() == expected, timeout=10000)
     assert status.connection_label.text() == "Serveur injoignable"  # the system still says online
     assert app.online is True

@@ -10,8 +10,8 @@ from milpj_desktop import PRODUCT_NAME
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as content
 from milpj_desktop.directory import repository as directory
-from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import load_settings
+from milpj_desktop.typography import grouped
 from milpj_desktop.worker import TaskContext
 from sync.freshness import (
     Freshness,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
 from milpj_desktop.frenchdates import clock_time, local_moment, short_date
-from milpj_desktop.frenchnumbers import grouped
 from milpj_desktop.settings import Settings, load_settings, save_settings
+from milpj_desktop.typography import grouped
 from milpj_desktop.worker import TaskContext
 from sync.engine import apply_subscription
 from sync.freshness import (

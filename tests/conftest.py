@@ -6,8 +6,10 @@ import gc
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +17,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from milpj_desktop import paths
 from milpj_desktop.store import Store
+
+if TYPE_CHECKING:
+    from tests.test_sync_support import SyncServer
 
 PASSPHRASE = "phrase secrète de test"
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,14 +32,17 @@ def run_cli(
     passphrase: str | None = PASSPHRASE,
     env: Mapping[str, str] | None = None,
     command: tuple[str, ...] = CLI,
+    unset: tuple[str, ...] = (),
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real command in a subprocess, with no display, on this test's data folder.
 
     The data folder comes from the environment the `data_dir` fixture set; `passphrase=None` leaves
-    MILPJ_PASSPHRASE unset (a command that must ask for it, or needs none).
+    MILPJ_PASSPHRASE unset (a command that must ask for it, or needs none); `unset` drops more
+    variables (QT_QPA_PLATFORM: the command must find out by itself that there is no display).
     """
-    full = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "MILPJ_PASSPHRASE"}}
+    dropped = {"DISPLAY", "WAYLAND_DISPLAY", "MILPJ_PASSPHRASE", *unset}
+    full = {k: v for k, v in os.environ.items() if k not in dropped}
     if passphrase is not None:
         full["MILPJ_PASSPHRASE"] = passphrase
     full.update(env or {})
@@ -92,10 +100,20 @@ def content_store(data_dir: Path) -> Iterator[Store]:
 @pytest.fixture
 def paris_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The process's local time is Paris (UTC+1 in winter), so a test can tell local times from UTC."""
-    import time
-
     monkeypatch.setenv("TZ", "Europe/Paris")
     time.tzset()
     yield
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SyncServer]:
+    """The reference server on 127.0.0.1 with its own base in this test's folder, holding the test
+    module's ENTRIES (directory records); a module may set SERVER_PAGE_BYTES for smaller pages."""
+    from tests.test_sync_support import fill, running_server  # the server's packages load only here
+
+    page_bytes = getattr(request.module, "SERVER_PAGE_BYTES", None)
+    with running_server(tmp_path / "serveur", page_bytes=page_bytes) as running:
+        fill(running.db, directory=list(getattr(request.module, "ENTRIES", [])))
+        yield running

@@ -3,50 +3,33 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from milpj_desktop.store import Store
-from tests.conftest import PASSPHRASE
-
-
-def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MILPJ_")}
-    env["MILPJ_DATA_DIR"] = str(data)
-    env["MILPJ_PASSPHRASE"] = PASSPHRASE
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-    )
+from tests.conftest import run_cli
 
 
 def test_search_json_and_text(content_store: Store, data_dir: Path) -> None:
     content_store.close()
-    result = run("rechercher", "creche", "--json", data=data_dir)
+    result = run_cli("rechercher", "creche", "--json")
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert hits, "le pack parle de crèches"
     for hit in hits:
         assert {"type", "id", "titre", "extrait"} <= hit.keys()
     assert any("crèche" in (h["titre"] + h["extrait"]).lower() for h in hits)
-    text = run("rechercher", "allait", data=data_dir)
+    text = run_cli("rechercher", "allait")
     assert text.returncode == 0
     assert text.stdout.startswith(" 1. [article] ")
     assert "«" in text.stdout
-    none = run("rechercher", "zzzqqqxxx", data=data_dir)
+    none = run_cli("rechercher", "zzzqqqxxx")
     assert none.returncode == 0
     assert none.stdout.strip() == "Aucun résultat."
 
 
 def test_stage_from_due_date_and_birth_date(content_store: Store, data_dir: Path) -> None:
     content_store.close()
-    result = run("etape", "--terme", "2026-12-01", "--aujourdhui", "2026-07-01", "--json", data=data_dir)
+    result = run_cli("etape", "--terme", "2026-12-01", "--aujourdhui", "2026-07-01", "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["etape"] == "fin-grossesse"
@@ -55,7 +38,7 @@ def test_stage_from_due_date_and_birth_date(content_store: Store, data_dir: Path
     assert dates == sorted(dates)
     assert dates and dates[0] >= "2026-07-01"
     assert payload["articles"]
-    text = run("etape", "--naissance", "2026-01-15", "--aujourdhui", "2026-04-16", data=data_dir)
+    text = run_cli("etape", "--naissance", "2026-01-15", "--aujourdhui", "2026-04-16")
     assert text.returncode == 0
     assert text.stdout.startswith("Étape au 16/04/2026 : De ses 4 mois à 1 an (3 mois et 1 jour).")
     assert "Prochains événements :" in text.stdout
@@ -63,16 +46,16 @@ def test_stage_from_due_date_and_birth_date(content_store: Store, data_dir: Path
 
 def test_stage_bad_input_is_one_french_line(content_store: Store, data_dir: Path) -> None:
     content_store.close()
-    bad = run("etape", "--naissance", "15/13/2026", data=data_dir)
+    bad = run_cli("etape", "--naissance", "15/13/2026")
     assert bad.returncode == 2
     assert bad.stderr.strip() == (
         "milpj-desktop : Date de naissance : « 15/13/2026 » n'est pas une date : "
         "écrivez-la JJ/MM/AAAA, par exemple 15/03/2027."
     )
-    future = run("etape", "--naissance", "2026-05-01", "--aujourdhui", "2026-04-01", data=data_dir)
+    future = run_cli("etape", "--naissance", "2026-05-01", "--aujourdhui", "2026-04-01")
     assert future.returncode == 2
     assert "postérieure" in future.stderr
     assert "Traceback" not in future.stderr
-    both = run("etape", "--terme", "2026-05-01", "--naissance", "2026-05-01", data=data_dir)
+    both = run_cli("etape", "--terme", "2026-05-01", "--naissance", "2026-05-01")
     assert both.returncode == 2
     assert "incompatible" in both.stderr

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import functools
 import subprocess
-import sys
 import threading
 import unicodedata
 from pathlib import Path
@@ -31,7 +30,7 @@ from milpj_desktop.handouts import (
 from milpj_desktop.handouts.history import get_print, list_prints, record_print
 from milpj_desktop.settings import Settings
 from milpj_desktop.store import Store
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 3, 12)
@@ -475,19 +474,8 @@ def test_history_keeps_template_params_and_date_only(store: Store) -> None:
 
 
 # -- command line ------------------------------------------------------------------------------------
-def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, **(env or {})}
-    full.pop("QT_QPA_PLATFORM", None)
-    full.pop("DISPLAY", None)
-    full.pop("WAYLAND_DISPLAY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", "fiche", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=full,
-        timeout=120,
-    )
+# `milpj-desktop fiche …` with no display and no QT_QPA_PLATFORM: the command goes offscreen by itself
+_cli = functools.partial(run_cli, "fiche", unset=("QT_QPA_PLATFORM",))
 
 
 def test_cli_lists_templates_without_a_store() -> None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,37 +15,20 @@ import requests
 from milpj_desktop.upkeep import create_with_default_content
 from sync.protocol import Collection
 from sync.server.db import ServerDB
-from tests.conftest import PASSPHRASE
-from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample, fill, running_server
+from tests.conftest import PASSPHRASE, SERVER_CLI, run_cli
+from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = directory_sample(60, seed=5)
 DEPTS = ",".join(sorted(departements_of(ENTRIES)))
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    with running_server(tmp_path / "serveur") as running:
-        fill(running.db, directory=ENTRIES)
-        yield running
-
-
 def _run(*args: str, token: str = TOKEN) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, "MILPJ_JETON": token}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args, env={"MILPJ_JETON": token})
 
 
 def _server_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sync.server.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+    return run_cli(*args, passphrase=None, command=SERVER_CLI)
 
 
 def test_synchroniser_prints_table_then_json(server: SyncServer, data_dir: Path) -> None:

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,13 +39,6 @@ from tests.test_sync_support import (
 
 ENTRIES = directory_sample(240)
 DEPTS = departements_of(ENTRIES)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    with running_server(tmp_path) as running:
-        fill(running.db, directory=ENTRIES)
-        yield running
 
 
 def _article(server: SyncServer, article_id: str) -> dict[str, object]:

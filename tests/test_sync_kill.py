@@ -9,7 +9,6 @@ import random
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,21 +26,12 @@ from tests.test_sync_support import (
     converged,
     departements_of,
     directory_sample,
-    fill,
-    running_server,
 )
 
 ENTRIES = directory_sample(1500, seed=23)
 DEPTS = departements_of(ENTRIES)
 KILLS = 15
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    with running_server(tmp_path / "serveur") as running:
-        fill(running.db, directory=ENTRIES)
-        yield running
 
 
 def _client(server: SyncServer, *extra: str, depts: frozenset[str] = DEPTS) -> subprocess.Popen[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import socket
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from milpj_desktop.store import Store
 from milpj_desktop.typography import grouped
 from milpj_desktop.worker import StoreWorker, TaskContext
 from sync.protocol import Collection
-from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample, fill, running_server
+from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.accueil import AccueilPage
@@ -35,12 +34,7 @@ for _entry in ENTRIES:
 FIRST, SECOND = sorted(COUNTS, key=lambda d: -COUNTS[d])[:2]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    # small pages (bytes bound) so that a synchronisation has many of them
-    with running_server(tmp_path / "serveur", page_bytes=30_000) as running:
-        fill(running.db, directory=ENTRIES)
-        yield running
+SERVER_PAGE_BYTES = 30_000  # small pages (bytes bound) so that a synchronisation has many of them
 
 
 @pytest.fixture

@@ -255,7 +255,7 @@ def test_geometry_splitter_and_page_are_kept_between_sessions(qtbot: QtBot, data
         dialog.ok.click()
         qtbot.waitUntil(lambda: second.app.unlocked, timeout=20000)
         assert second.nav.currentRow() == 2
-        assert second.stack.currentWidget() is second.pages[2]
+        assert second.current_page() is second.pages[2]
         assert abs(second.nav.width() - nav_width) <= 2
     finally:
         _close(second)

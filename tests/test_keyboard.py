@@ -101,13 +101,13 @@ def _first_run_by_keyboard(qtbot: QtBot, win: MainWindow) -> None:
 @pytest.mark.qt_log_ignore("This plugin does not support")  # menus on the offscreen platform
 def test_main_actions_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -> None:
     _first_run_by_keyboard(qtbot, window)
-    assert window.stack.currentWidget() is window.pages[0]
+    assert window.current_page() is window.pages[0]
     assert _focus() is window.nav
 
     # Ctrl+1 … Ctrl+6: every page.
     for index in [1, 2, 3, 4, 5, 0]:
         _key(qtbot, DIGITS[index], CTRL)
-        assert window.stack.currentWidget() is window.pages[index]
+        assert window.current_page() is window.pages[index]
 
     # F6 goes into the page, F6 again back to the navigation, arrows change page.
     window.nav.setCurrentRow(5)
@@ -117,7 +117,7 @@ def test_main_actions_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -
     _key(qtbot, Qt.Key.Key_F6)
     assert _focus() is window.nav
     _key(qtbot, Qt.Key.Key_Up)
-    assert window.stack.currentWidget() is window.pages[4]
+    assert window.current_page() is window.pages[4]
 
     # Ctrl+F: the page's search field when the page has one (else the entry is greyed, nothing moves).
     for index, page in enumerate(window.pages):
@@ -131,7 +131,7 @@ def test_main_actions_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -
             assert page.isAncestorOf(_focus()), page.title
         else:
             assert _focus() is window.nav
-        assert window.stack.currentWidget() is page
+        assert window.current_page() is page
 
     # Text size: Ctrl++ / Ctrl+- / Ctrl+0, honoured by the application font.
     base = QApplication.font().pointSizeF()

@@ -18,7 +18,23 @@ from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.printing import new_pdf_writer
-from ui.qt import QApplication, QLabel, QPainter, QPoint, Qt
+from ui.qt import (
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFont,
+    QFontMetrics,
+    QLabel,
+    QLineEdit,
+    QPainter,
+    QPoint,
+    QPushButton,
+    QScrollArea,
+    QSize,
+    Qt,
+    QWidget,
+)
 
 PASSPHRASE = "phrase secrete du cadre"  # keyClicks types ASCII only
 
@@ -115,3 +131,86 @@ def test_f1_opens_the_french_guide_at_the_page_shown(qtbot: QtBot, window: MainW
     window.show_help()
     assert window.help_dialog is guide
     assert guide.view.cursorForPosition(QPoint(8, 8)).block().text().startswith("Fiches")
+
+
+# -- sizes -------------------------------------------------------------------------------------
+FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox, QPushButton, QCheckBox)
+
+
+def _settle(qtbot: QtBot) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+    qtbot.wait(50)
+
+
+def _nav_labels_whole(window: MainWindow) -> None:
+    bold = QFont(window.nav.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    for row in range(window.nav.count()):
+        item = window.nav.item(row)
+        needed = metrics.horizontalAdvance(item.text()) + 2 * 12 + 4  # qss padding and selection marker
+        assert window.nav.visualItemRect(item).width() >= needed, item.text()
+        assert window.nav.viewport().width() >= needed, item.text()
+
+
+def _fields_not_squeezed(window: MainWindow) -> list[str]:
+    """Every visible field of every page gets at least its minimum width and height (else it is cut)."""
+    squeezed = []
+    for index, page in enumerate(window.pages):
+        window.nav.setCurrentRow(index)
+        QApplication.processEvents()
+        for widget in page.findChildren(QWidget):
+            internal = widget.objectName().startswith("qt_")  # a spin box's own line edit
+            if isinstance(widget, FIELDS) and widget.isVisibleTo(page) and not internal:
+                hint = widget.minimumSizeHint()
+                if widget.width() < hint.width() or widget.height() < hint.height():
+                    squeezed.append(f"{page.title}: {widget.accessibleName() or widget.objectName()}")
+    return squeezed
+
+
+@pytest.mark.parametrize(("width", "height", "percent"), [(1280, 800, 200), (1024, 700, 100), (1100, 760, 100)])
+def test_window_fits_and_labels_are_whole(
+    qtbot: QtBot, window: MainWindow, width: int, height: int, percent: int
+) -> None:
+    _first_run(qtbot, window)
+    window.zoom.set(percent, save=False)
+    window._show_zoom()
+    window.resize(width, height)
+    _settle(qtbot)
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= width and minimum.height() <= height  # the window can fit the screen
+    assert window.width() == width and window.height() == height
+    _nav_labels_whole(window)
+    assert _fields_not_squeezed(window) == []
+    parametres = window.page("page-parametres")
+    window.nav.setCurrentRow(window.pages.index(parametres))
+    _settle(qtbot)
+    viewport = parametres.parentWidget()
+    area = viewport.parentWidget() if viewport is not None else None
+    assert isinstance(area, QScrollArea)
+    assert parametres.minimumSizeHint().width() <= area.viewport().width()  # no sideways scrolling
+
+
+def test_ctrl_0_restores_text_window_and_layout(qtbot: QtBot, window: MainWindow) -> None:
+    _first_run(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    for _ in range(10):
+        qtbot.keyClick(window.nav, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert window.zoom.percent == 200
+    window.resize(700, 500)
+    window.splitter.setSizes([400, 300])
+    _settle(qtbot)
+    qtbot.keyClick(window.nav, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    _settle(qtbot)
+    assert window.zoom.percent == 100
+    screen = window.screen()
+    assert screen is not None
+    expected = QSize(1100, 760).boundedTo(screen.availableGeometry().size() - QSize(24, 48))
+    assert window.size() == expected
+    bold = QFont(window.nav.font())
+    bold.setBold(True)
+    longest = max(QFontMetrics(bold).horizontalAdvance(page.title) for page in window.pages)
+    assert longest + 28 <= window.splitter.sizes()[0] <= longest + 28 + 60  # back to its own width
+    _nav_labels_whole(window)

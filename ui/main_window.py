@@ -25,6 +25,9 @@ from ui.qt import (
     QApplication,
     QByteArray,
     QCloseEvent,
+    QFont,
+    QFontMetrics,
+    QFrame,
     QIcon,
     QKeySequence,
     QLabel,
@@ -32,11 +35,15 @@ from ui.qt import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QResizeEvent,
+    QScrollArea,
     QSettings,
+    QSize,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
     Qt,
+    QTimer,
     QToolBar,
     QWidget,
 )
@@ -67,6 +74,21 @@ def overrides(page: Page, hook: str) -> bool:
     return getattr(type(page), hook) is not getattr(Page, hook)
 
 
+DEFAULT_SIZE = QSize(1100, 760)
+
+
+def scrolled(page: Page) -> QScrollArea:
+    """A page in a scroll area: at a large text size on a small screen it scrolls instead of being
+    cut by the screen's edge (the window never gets wider than its content's minimum)."""
+    area = QScrollArea()
+    area.setObjectName(f"defilement-{page.object_name}")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(page)
+    return area
+
+
 def app_icon() -> QIcon:
     return QIcon(str(paths.resources_dir() / "icones" / "milpj-desktop.svg"))
 
@@ -94,7 +116,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Verrouillé")
         self.setWindowIcon(app_icon())
         self.setAccessibleName(PRODUCT_NAME)
-        self.resize(1100, 720)
+        self.resize(self.default_size())
         factories = page_factories or [importlib.import_module(m).create_page for m in PAGE_MODULES]
         self.pages: list[Page] = [factory(app) for factory in factories]
 
@@ -104,7 +126,6 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleDescription(
             "Flèches haut et bas pour changer de page ; Ctrl+1 à Ctrl+6 depuis n'importe où ; F6 pour aller à la page."
         )
-        self.nav.setMaximumWidth(240)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
         self.stack.setAccessibleName("Page affichée")
@@ -113,7 +134,7 @@ class MainWindow(QMainWindow):
             item = self.nav.item(index)
             if index < 9:
                 item.setToolTip(f"{page.title} (Ctrl+{index + 1})")
-            self.stack.addWidget(page)
+            self.stack.addWidget(scrolled(page))
         self.locked_view = QLabel("<h2>Données verrouillées</h2><p>Saisissez votre phrase secrète pour continuer.</p>")
         self.locked_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.locked_view.setObjectName("vue-verrouillee")
@@ -127,6 +148,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self._page_splitters: dict[QSplitter, QByteArray] = {}  # their first layout, for Ctrl+0
         self.nav.currentRowChanged.connect(self.show_page)
 
         self.sync_status = SyncStatus(app)
@@ -216,7 +238,10 @@ class MainWindow(QMainWindow):
             "&Réduire le texte", self.zoom_out, [QKeySequence.StandardKey.ZoomOut], tip="Réduire le texte"
         )
         self.zoom_reset_action = self._action(
-            "&Taille normale du texte", self.zoom_reset, ["Ctrl+0"], tip="Taille normale du texte"
+            "&Tout rétablir : texte, fenêtre, disposition",
+            self.restore_layout,
+            ["Ctrl+0"],
+            tip="Taille normale du texte, taille de la fenêtre et disposition des pages",
         )
         self.fullscreen_action = self._action(
             "&Plein écran", self.toggle_fullscreen, [QKeySequence.StandardKey.FullScreen, "F11"], tip="Plein écran"
@@ -275,6 +300,7 @@ class MainWindow(QMainWindow):
         title.setObjectName("titre-application")
         title.setAccessibleName(PRODUCT_NAME)
         bar.addWidget(title)
+        self.header = title
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -297,6 +323,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         self.setWindowTitle(self.pages[index].title)
         self.pages[index].on_shown()
+        QTimer.singleShot(0, lambda: self._remember_splitters(self.pages[index]))
         self._update_page_actions()
 
     def page(self, object_name: str) -> Page:
@@ -310,8 +337,8 @@ class MainWindow(QMainWindow):
                 return
 
     def current_page(self) -> Page | None:
-        widget = self.stack.currentWidget()
-        return widget if isinstance(widget, Page) else None
+        index = self.stack.currentIndex()
+        return self.pages[index] if 0 <= index < len(self.pages) else None
 
     def _set_locked_view(self, locked: bool) -> None:
         self.nav.setEnabled(not locked)
@@ -377,6 +404,73 @@ class MainWindow(QMainWindow):
     def _show_zoom(self) -> None:
         self.zoom_label.setText(f"Texte : {self.zoom.percent} %")
         self.nav.doItemsLayout()
+        self._fit_nav()
+        self._fit_header()
+
+    # -- sizes: navigation labels whole at any text size, a window that fits the screen ----------
+    def nav_width(self) -> int:
+        """The width the navigation needs for its longest label in bold (the selected item), with the
+        style sheet's padding and border (milpj.qss: 12 px each side, 4 px marker, 2 px frame)."""
+        font = QFont(QApplication.font(self.nav))  # the zoomed font, before it reaches the widget
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        longest = max((metrics.horizontalAdvance(page.title) for page in self.pages), default=0)
+        return longest + 2 * 12 + 4 + 2 * 2 + 2 * self.nav.frameWidth() + 16
+
+    def _fit_nav(self) -> None:
+        width = self.nav_width()
+        self.nav.setMinimumWidth(width)
+        self.nav.setMaximumWidth(round(width * 1.6))
+
+    def _fit_header(self) -> None:
+        """The full product name in the header when it fits beside the actions, else the short one (at
+        200 % on a small screen the actions matter more than the words « Outil des professionnels »)."""
+        buttons = sum(
+            button.sizeHint().width()
+            for action in self.toolbar.actions()
+            if (button := self.toolbar.widgetForAction(action)) is not None and button is not self.header
+        )
+        room = self.width() - buttons - 48
+        full = self.header.fontMetrics().horizontalAdvance(PRODUCT_NAME) + 16
+        self.header.setText(PRODUCT_NAME if full <= room else PRODUCT_SHORT)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_header()
+
+    def default_size(self) -> QSize:
+        """1100 × 760, or less on a small screen (frames and panels left out)."""
+        screen = self.screen()
+        if screen is None:
+            return QSize(DEFAULT_SIZE)
+        room = screen.availableGeometry().size() - QSize(24, 48)
+        return DEFAULT_SIZE.boundedTo(room)
+
+    def _remember_splitters(self, page: Page) -> None:
+        for splitter in page.findChildren(QSplitter):
+            if splitter not in self._page_splitters and splitter.isVisible():
+                self._page_splitters[splitter] = splitter.saveState()
+
+    def restore_layout(self) -> None:
+        """Ctrl+0: normal text size, the default window size centred on its screen, the navigation at
+        its width and each page's dividers as they first were."""
+        self.zoom.reset()
+        self._show_zoom()
+        if self.isFullScreen() or self.isMaximized():
+            self.showNormal()
+            self.fullscreen_action.setChecked(False)
+        size = self.default_size()
+        self.resize(size)
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry()
+            frame.moveCenter(screen.availableGeometry().center())
+            self.move(frame.topLeft())
+        nav = self.nav_width()
+        self.splitter.setSizes([nav, max(size.width() - nav, 1)])
+        for splitter, state in self._page_splitters.items():
+            splitter.restoreState(state)
+        self.statusBar().showMessage("Taille du texte, fenêtre et disposition rétablies.", 5000)
 
     def toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -420,6 +514,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        else:
+            nav = self.nav_width()
+            self.splitter.setSizes([nav, max(self.width() - nav, 1)])
         try:
             self._saved_page = int(str(settings.value(_PAGE, 0)))
         except ValueError:
@@ -503,7 +600,7 @@ class MainWindow(QMainWindow):
 
     def _known_error(self, message: str) -> None:
         """An expected error no page handled: its plain French message, in a non-blocking box."""
-        box = QMessageBox(QMessageBox.Icon.Warning, PRODUCT_SHORT, message, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Attention", message, QMessageBox.StandardButton.Ok, self)
         box.setAccessibleName("Message")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message_box = box

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QColor,
     QDesktopServices,
     QFont,
+    QFontMetrics,
     QFontMetricsF,
     QGuiApplication,
     QIcon,
@@ -62,6 +63,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket, QNetworkInformation
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QButtonGroup,
     QCalendarWidget,
@@ -117,6 +119,7 @@ __all__ = [
     "PYSIDE_DIR",
     "QAbstractItemView",
     "QAbstractListModel",
+    "QAbstractSpinBox",
     "QAbstractTableModel",
     "QAbstractTextDocumentLayout",
     "QAction",
@@ -138,6 +141,7 @@ __all__ = [
     "QEvent",
     "QFileDialog",
     "QFont",
+    "QFontMetrics",
     "QFontMetricsF",
     "QFormLayout",
     "QFrame",

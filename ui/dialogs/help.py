@@ -6,7 +6,7 @@ shortcut table is built from the menus, each text escaped.
 
 from __future__ import annotations
 
-from milpj_desktop import PRODUCT_SHORT, paths
+from milpj_desktop import paths
 from ui.dialogs.shortcuts import shortcuts_table
 from ui.qt import QDialog, QDialogButtonBox, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
 
@@ -29,7 +29,7 @@ class HelpDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, menu_bar: QMenuBar) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Guide d'utilisation — {PRODUCT_SHORT}")
+        self.setWindowTitle("Guide d'utilisation")  # Qt adds the product name after it
         self.setAccessibleName("Guide d'utilisation")
         self.resize(760, 620)
         layout = QVBoxLayout(self)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from milpj_desktop import PRODUCT_SHORT
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from ui.qt import (
     QCheckBox,
@@ -72,7 +71,9 @@ class CapsLockWatcher(QObject):
 
 
 class _PassphraseDialog(QDialog):
-    """Shared frame: the fields, a short error line and the Caps Lock warning under them, « Afficher
+    """Titles name the task only: Qt adds the product's name after them in the title bar.
+
+    Shared frame: the fields, a short error line and the Caps Lock warning under them, « Afficher
     la phrase secrète », the lost-passphrase warning (always shown), a busy bar and OK / Quitter."""
 
     def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
@@ -88,9 +89,6 @@ class _PassphraseDialog(QDialog):
         self.caps = QLabel(f"<b>⚠ {CAPS_WARNING}</b>")
         self.caps.setObjectName("majuscules")
         self.caps.setAccessibleName("Avertissement : verrouillage des majuscules")
-        policy = self.caps.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # no layout jump when it appears
-        self.caps.setSizePolicy(policy)
         self.caps.setVisible(False)
         self.caps_watcher = CapsLockWatcher(self.caps)
         self.show_text = QCheckBox("&Afficher la phrase secrète")
@@ -173,7 +171,7 @@ class FirstRunDialog(_PassphraseDialog):
     """Explains why the passphrase matters, asks it twice, then creates the store."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, f"Bienvenue — {PRODUCT_SHORT}", "Créer mes données chiffrées")
+        super().__init__(parent, "Bienvenue : créer votre phrase secrète", "Créer mes données chiffrées")
         intro = QLabel(
             "<p>Les coordonnées et les notes que vous enregistrerez restent sur cet ordinateur, "
             "chiffrées. Choisissez une <b>phrase secrète</b> : elle vous sera demandée à chaque "
@@ -220,7 +218,7 @@ class UnlockDialog(_PassphraseDialog):
     """Asks the passphrase to open (or re-open after a lock) the encrypted data."""
 
     def __init__(self, parent: QWidget | None = None, *, locked: bool = False) -> None:
-        super().__init__(parent, f"Déverrouiller — {PRODUCT_SHORT}", "Déverrouiller")
+        super().__init__(parent, "Déverrouiller", "Déverrouiller")
         text = "Les données sont verrouillées." if locked else "Vos données sont chiffrées."
         intro = QLabel(f"{text} Saisissez votre phrase secrète pour les ouvrir.")
         intro.setWordWrap(True)

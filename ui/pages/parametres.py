@@ -18,7 +18,6 @@ from ui.qt import (
     QDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -88,39 +87,41 @@ class ParametresPage(Page):
 
         who = QGroupBox("Votre structure (en-tête des fiches imprimées)")
         form = QFormLayout(who)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # at 200 %: label above its field
         self.structure = QLineEdit()
         self.name = QLineEdit()
         self.phone = QLineEdit()
         self.email = QLineEdit()
         for field, label in (
-            (self.structure, "Nom de la structure"),
-            (self.name, "Nom du professionnel"),
-            (self.phone, "Téléphone"),
-            (self.email, "Courriel"),
+            (self.structure, "&Nom de la structure"),
+            (self.name, "Nom du p&rofessionnel"),
+            (self.phone, "&Téléphone"),
+            (self.email, "C&ourriel"),
         ):
-            field.setAccessibleName(label)
+            field.setAccessibleName(label.replace("&", ""))
             form.addRow(f"{label} :", field)
-        self.large_print = QCheckBox("Imprimer en gros caractères par défaut")
+        self.large_print = QCheckBox("Imprimer les fiches en &gros caractères par défaut")
         form.addRow("", self.large_print)
         layout.addWidget(who)
 
         security = QGroupBox("Sécurité")
         sec = QFormLayout(security)
+        sec.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.auto_lock = QSpinBox()
         self.auto_lock.setRange(1, 240)
         self.auto_lock.setSuffix(" min")
         self.auto_lock.setMaximumWidth(120)
         self.auto_lock.setAccessibleName("Verrouillage automatique après inactivité, en minutes")
-        sec.addRow("Verrouillage automatique après :", self.auto_lock)
-        row = QHBoxLayout()
-        self.rekey_button = QPushButton("Changer la phrase secrète…")
-        self.verify_button = QPushButton("Vérifier l'intégrité des données")
-        row.addWidget(self.rekey_button)
-        row.addWidget(self.verify_button)
-        sec.addRow(row)
+        sec.addRow("Verrouillage a&utomatique après :", self.auto_lock)
+        column = QVBoxLayout()  # one under the other: whole at any text size
+        self.rekey_button = QPushButton("&Changer la phrase secrète…")
+        self.verify_button = QPushButton("&Vérifier l'intégrité des données")
+        for button in (self.rekey_button, self.verify_button):
+            column.addWidget(button, alignment=Qt.AlignmentFlag.AlignLeft)
+        sec.addRow(column)
         layout.addWidget(security)
 
-        self.save_button = QPushButton("Enregistrer")
+        self.save_button = QPushButton("&Enregistrer les paramètres")
         self.save_button.setObjectName("enregistrer-parametres")
         self.feedback = QLabel()
         self.feedback.setObjectName("parametres-retour")

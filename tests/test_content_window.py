@@ -10,15 +10,14 @@ from pytestqt.qtbot import QtBot
 
 from milpj_desktop.directory import repository as directory
 from milpj_desktop.store import Store
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, close_window, open_window
 from tests.test_content_page import nursery
-from ui.app import build
 from ui.dialogs.passphrase import UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.annuaire import AnnuairePage
 from ui.pages.contenus import ContenusPage
 from ui.pages.fiches import FichesPage
-from ui.qt import QApplication, Qt
+from ui.qt import Qt
 
 
 @pytest.fixture
@@ -27,11 +26,7 @@ def window(qtbot: QtBot, content_store: Store, data_dir: Path) -> Iterator[MainW
     with content_store.transaction() as conn:
         directory.upsert_national_many(conn, [nursery()])
     content_store.close()
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(qtbot)
     win.start()
     dialog = win.dialog
     assert isinstance(dialog, UnlockDialog)
@@ -39,7 +34,7 @@ def window(qtbot: QtBot, content_store: Store, data_dir: Path) -> Iterator[MainW
     qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.app.unlocked, timeout=20000)
     yield win
-    win.app.runner.shutdown()
+    close_window(win)
 
 
 def _contenus(qtbot: QtBot, window: MainWindow) -> ContenusPage:

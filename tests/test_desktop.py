@@ -22,10 +22,10 @@ from milpj_desktop.errors import KnownError
 from milpj_desktop.logs import LOG_FILE, MASK, setup_logging
 from milpj_desktop.settings import save_settings
 from milpj_desktop.worker import TaskContext
-from ui.app import build
+from tests.conftest import close_window, first_run, open_window
 from ui.crash import CrashDialog, CrashHandler
 from ui.dialogs.about import AboutDialog
-from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
+from ui.dialogs.passphrase import UnlockDialog
 from ui.instance import SingleInstance
 from ui.main_window import MainWindow
 from ui.qt import QApplication, QColor, QGuiApplication, QImage, QMessageBox, QPalette, QTimer, QWidget
@@ -69,31 +69,12 @@ def _write(qtbot: QtBot, widget: QWidget, text: str) -> None:
     qtbot.keyClicks(widget, text)  # pytest-qt is untyped
 
 
-def _window(qtbot: QtBot) -> MainWindow:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+_window = open_window
+_close = close_window
 
 
 def _unlock_first_run(qtbot: QtBot, win: MainWindow) -> None:
-    win.start()
-    dialog = win.dialog
-    assert isinstance(dialog, FirstRunDialog)
-    _write(qtbot, dialog.first, PASSPHRASE)
-    _write(qtbot, dialog.second, PASSPHRASE)
-    dialog.ok.click()
-    qtbot.waitUntil(lambda: win.app.unlocked, timeout=20000)
-
-
-def _close(win: MainWindow) -> None:
-    win.close()
-    win.app.runner.shutdown()
-    handler = getattr(win, "crash_handler", None)
-    if isinstance(handler, CrashHandler):
-        handler.uninstall()
+    first_run(qtbot, win, PASSPHRASE)
 
 
 # -- logs -------------------------------------------------------------------------------------

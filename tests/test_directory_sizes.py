@@ -12,9 +12,9 @@ from milpj_desktop import paths
 from milpj_desktop.directory import repository
 from milpj_desktop.directory.generate import fictitious_entries
 from milpj_desktop.store import Store
+from tests.conftest import close_window, first_run, open_window
 from ui.annuaire_model import DirectoryTableModel
-from ui.app import build
-from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
+from ui.dialogs.passphrase import UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.annuaire import AnnuairePage
 from ui.qt import QApplication, QFontMetricsF, Qt
@@ -25,18 +25,8 @@ LONG_NAME = "Centre de protection maternelle et infantile du quartier de la Gret
 
 @pytest.fixture
 def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
-    win.start()
-    dialog = win.dialog
-    assert isinstance(dialog, FirstRunDialog)
-    qtbot.keyClicks(dialog.first, PASSPHRASE)
-    qtbot.keyClicks(dialog.second, PASSPHRASE)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: win.app.unlocked, timeout=30000)
+    win = open_window(qtbot)
+    first_run(qtbot, win, PASSPHRASE)
     entries = fictitious_entries(300, seed=5)
     entries[0] = entries[0].model_copy(update={"name": LONG_NAME, "type": "pmi", "kind": "structure"})
 
@@ -46,8 +36,7 @@ def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
 
     win.app.runner.worker.run(fill).result(timeout=60)
     yield win
-    win.zoom.set(100)
-    win.app.runner.shutdown()
+    close_window(win)
 
 
 @pytest.mark.parametrize(("width", "height", "percent"), [(1024, 700, 100), (1100, 760, 100), (1280, 800, 200)])

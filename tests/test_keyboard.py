@@ -3,7 +3,6 @@ menus, help, « À propos », lock and unlock, quit. No mouse click anywhere in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -70,18 +69,6 @@ def _shutdown(win: MainWindow) -> None:
     handler = getattr(win, "crash_handler", None)
     if isinstance(handler, CrashHandler):
         handler.uninstall()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.zoom.reset()
-    _shutdown(win)
 
 
 def _first_run_by_keyboard(qtbot: QtBot, win: MainWindow) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -13,37 +10,20 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.settings import load_settings
 from milpj_desktop.store import Store
 from milpj_desktop.worker import TaskContext
-from ui.app import build
+from tests.conftest import first_run
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
 from ui.main_window import MainWindow
 from ui.pages.accueil import AccueilPage
 from ui.pages.contenus import ContenusPage
 from ui.pages.parametres import ParametresPage
-from ui.qt import QApplication, Qt
+from ui.qt import Qt
 
 PASSPHRASE = "phrase secrete du test"  # keyClicks types ASCII only
 ARTICLES = f"<b>{len(list((paths.resources_dir() / 'contenus' / 'articles').glob('*.json')))}</b> articles"
 
 
-@pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.app.runner.shutdown()
-
-
 def _first_run(qtbot: QtBot, window: MainWindow) -> None:
-    window.start()
-    dialog = window.dialog
-    assert isinstance(dialog, FirstRunDialog)
-    qtbot.keyClicks(dialog.first, PASSPHRASE)
-    qtbot.keyClicks(dialog.second, PASSPHRASE)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.app.unlocked, timeout=20000)
+    first_run(qtbot, window, PASSPHRASE)
 
 
 def _accueil(window: MainWindow) -> AccueilPage:

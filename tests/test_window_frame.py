@@ -4,18 +4,16 @@ Ctrl+0, the F1 guide and the accessible names of every control."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from milpj_desktop import PRODUCT_NAME
-from ui.app import build
-from ui.crash import CrashHandler
+from tests.conftest import first_run
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.help import HelpDialog
-from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog
+from ui.dialogs.passphrase import UnlockDialog
 from ui.main_window import MainWindow
 from ui.printing import new_pdf_writer
 from ui.qt import (
@@ -39,30 +37,8 @@ from ui.qt import (
 PASSPHRASE = "phrase secrete du cadre"  # keyClicks types ASCII only
 
 
-@pytest.fixture
-def window(qtbot: QtBot, data_dir: Path) -> Iterator[MainWindow]:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    win = build(app)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.zoom.reset()
-    win.close()
-    win.app.runner.shutdown()
-    handler = getattr(win, "crash_handler", None)
-    if isinstance(handler, CrashHandler):
-        handler.uninstall()
-
-
 def _first_run(qtbot: QtBot, win: MainWindow) -> None:
-    win.start()
-    dialog = win.dialog
-    assert isinstance(dialog, FirstRunDialog)
-    qtbot.keyClicks(dialog.first, PASSPHRASE)
-    qtbot.keyClicks(dialog.second, PASSPHRASE)
-    dialog.ok.click()
-    qtbot.waitUntil(lambda: win.app.unlocked, timeout=20000)
+    first_run(qtbot, win, PASSPHRASE)
 
 
 # -- identity ----------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from milpj_desktop import paths
+from milpj_desktop import loadlock, paths
 from milpj_desktop.content.pack import load_pack
 from milpj_desktop.content.repository import import_pack
 from milpj_desktop.directory import indexing
@@ -17,10 +17,18 @@ log = logging.getLogger(__name__)
 
 
 def open_store(path: Path, passphrase: str) -> Store:
-    """Store.open, then index a first directory load that a killed synchronisation left unfinished."""
+    """Store.open, then index a first directory load that a killed synchronisation left unfinished,
+    unless a synchronisation (another process, or this one's) is loading right now: it will, at its end."""
     store = Store.open(path, passphrase)
-    finish_pending(store)
+    with loadlock.held_if_free(path.parent) as free:
+        if free:
+            finish_pending(store)
     return store
+
+
+def loading_elsewhere(store: Store) -> bool:
+    """True while a first load of the directory is under way in a synchronisation that holds the lock."""
+    return indexing.is_deferred(store.conn) and loadlock.loading_elsewhere(store.path.parent)
 
 
 def finish_pending(store: Store) -> bool:
@@ -42,8 +50,12 @@ def finish_pending(store: Store) -> bool:
 
 
 def check_store(store: Store) -> list[str]:
-    """Every problem found, in French (empty = all is well)."""
-    return store.verify() + indexing.problems(store.conn)
+    """Every problem found, in French (empty = all is well). During another process's first load the
+    directory's indexes are not built yet by design: that is not a problem, they are checked afterwards."""
+    problems = store.verify()
+    if not loading_elsewhere(store):
+        problems += indexing.problems(store.conn)
+    return problems
 
 
 def create_with_default_content(passphrase: str) -> Store:

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 from pathlib import Path
 from types import TracebackType
 
+from milpj_desktop.loadlock import LOCK_FILE, open_lock_file
+from milpj_desktop.loadlock import lock as _lock
+from milpj_desktop.loadlock import unlock as _unlock
 from sync.errors import SyncBusy
 
-LOCK_FILE = "synchronisation.verrou"
+__all__ = ["LOCK_FILE", "SyncLock"]
 _IN_PROCESS = threading.Lock()
 
 
@@ -24,8 +26,7 @@ class SyncLock:
         if not _IN_PROCESS.acquire(blocking=False):
             raise SyncBusy()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = open_lock_file(self.path.parent)
             try:
                 _lock(fd)
             except OSError:
@@ -45,23 +46,3 @@ class SyncLock:
             os.close(self._fd)
             self._fd = None
         _IN_PROCESS.release()
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -10,7 +10,7 @@ from milpj_desktop.commands.common import NEW_PASSPHRASE_ENV, open_store, read_p
 from milpj_desktop.content.repository import count_articles, count_events
 from milpj_desktop.errors import KnownError
 from milpj_desktop.store.errors import PASSPHRASE_ADVICE
-from milpj_desktop.upkeep import check_store, create_with_default_content
+from milpj_desktop.upkeep import check_store, create_with_default_content, loading_elsewhere
 
 
 def register(sub: Any) -> None:
@@ -46,10 +46,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
     store = open_store()
     try:
         problems = check_store(store)
+        loading = loading_elsewhere(store)
     finally:
         store.close()
     if problems:
         raise KnownError(f"Le magasin présente {len(problems)} anomalie(s) : {problems[0]}")
+    if loading:
+        print(
+            "Magasin intègre : chiffrement et structure vérifiés, aucune anomalie. Un premier chargement de "
+            "l’annuaire est en cours\u00a0: ses index de tri et de distance seront créés et vérifiables à la fin."
+        )
+        return 0
     print("Magasin intègre : chiffrement, structure et index de l'annuaire vérifiés, aucune anomalie.")
     return 0
 

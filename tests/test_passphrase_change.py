@@ -88,7 +88,7 @@ def test_a_kill_during_the_re_encryption(baseline: Path, tmp_path: Path) -> None
 
 def test_random_kills_never_lock_out(baseline: Path, tmp_path: Path) -> None:
     work = tmp_path / "calibrage"
-    took = phrase.calibrate(baseline, work)
+    took = phrase.calibrate(baseline, work).total
     assert _assert_opens(work) == "nouvelle"
     for number, share in enumerate((0.1, 0.3, 0.5, 0.7, 0.9)):
         work = tmp_path / f"k{number}"

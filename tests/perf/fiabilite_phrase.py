@@ -137,9 +137,9 @@ def killed_change(folder: Path, delay: float) -> bool:
     """Start a change of passphrase, SIGKILL it `delay` s after its advice; True if it was killed."""
     proc = start_change(folder)
     try:
-        proc.wait(timeout=delay)
-        return False
-    except subprocess.TimeoutExpired:
+        time.sleep(delay)  # a precise moment (Popen.wait's timeout polls in steps of up to 50 ms)
+        if proc.poll() is not None:
+            return False
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         return True
@@ -148,18 +148,33 @@ def killed_change(folder: Path, delay: float) -> bool:
             proc.stdout.close()
 
 
-def calibrate(baseline: Path, work: Path) -> float:
-    """Seconds from the advice to the end of an uninterrupted change (derivation + re-encryption)."""
+@dataclass
+class Timing:
+    """Seconds after the advice: the end of an uninterrupted change, and when SQLite's journal of the
+    re-encryption existed (the re-encryption itself)."""
+
+    total: float
+    rekey_from: float
+    rekey_to: float
+
+
+def calibrate(baseline: Path, work: Path) -> Timing:
+    """Time an uninterrupted change, watching for the re-encryption's rollback journal."""
     fresh_copy(baseline, work)
+    journal = work / f"{STORE_FILE}-journal"
     proc = start_change(work)
     started = time.perf_counter()
-    code = proc.wait(timeout=120)
+    seen: list[float] = []
+    while proc.poll() is None:
+        if journal.exists():
+            seen.append(time.perf_counter() - started)
+        time.sleep(0.0002)
     took = time.perf_counter() - started
     if proc.stdout is not None:
         proc.stdout.close()
-    if code != 0:
-        raise RuntimeError(f"changement de phrase de calibrage : code {code}")
-    return took
+    if proc.returncode != 0:
+        raise RuntimeError(f"changement de phrase de calibrage : code {proc.returncode}")
+    return Timing(took, seen[0] if seen else 0.0, seen[-1] if seen else took)
 
 
 def fresh_copy(baseline: Path, work: Path) -> None:
@@ -174,20 +189,27 @@ def main() -> int:
     opened = {"ancienne": 0, "nouvelle": 0}
     not_refused = 0
     finished_first = 0
+    mid_rekey = 0
     first_problem = ""
     with tempfile.TemporaryDirectory(prefix="banc-phrase-") as tmp:
         root = Path(tmp)
         baseline, work = root / "base", root / "travail"
         say("magasin de départ…")
         prepare(baseline)
-        took = calibrate(baseline, work)
-        say(f"changement complet : {took:.2f} s après le conseil affiché")
-        done = 0
-        while done < kills:
+        timing = calibrate(baseline, work)
+        say(
+            f"changement complet : {timing.total:.2f} s après le conseil affiché, "
+            f"rechiffrement de {timing.rekey_from:.2f} à {timing.rekey_to:.2f} s"
+        )
+        for done in range(1, kills + 1):
             fresh_copy(baseline, work)
-            if not killed_change(work, rng.uniform(0.0, took * 1.1)):
+            if done % 2:  # anywhere in the command
+                delay = rng.uniform(0.0, timing.total * 1.1)
+            else:  # around the re-encryption itself
+                delay = rng.uniform(max(0.0, timing.rekey_from - 0.02), timing.rekey_to + 0.05)
+            if not killed_change(work, delay):
                 finished_first += 1
-            done += 1
+            mid_rekey += (work / f"{STORE_FILE}-journal").exists()
             outcome = examine(work)
             lockouts += outcome.locked_out
             not_refused += not outcome.other_refused_in_french
@@ -198,9 +220,10 @@ def main() -> int:
             if done % 10 == 0:
                 say(f"{done} coupures, {lockouts} verrouillages")
     size_note = (
-        f"{kills} SIGKILL à un instant tiré entre 0 et {took * 1.1:.2f} s après le conseil (changement complet "
-        f"{took:.2f} s) ; ouvre ensuite avec l’ancienne : {opened['ancienne']}, la nouvelle : {opened['nouvelle']} ; "
-        f"{finished_first} changements finis avant le kill"
+        f"{kills} SIGKILL, un sur deux n’importe quand dans la commande ({timing.total:.2f} s après le conseil), "
+        f"un sur deux autour du rechiffrement ({timing.rekey_from:.2f}–{timing.rekey_to:.2f} s) ; "
+        f"{mid_rekey} en plein rechiffrement (journal présent) ; ouvre ensuite avec l’ancienne : "
+        f"{opened['ancienne']}, la nouvelle : {opened['nouvelle']} ; {finished_first} changements finis avant le kill"
     )
     rows = [
         Row(

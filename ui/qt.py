@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QAccessible,
     QAction,
     QCloseEvent,
     QColor,
@@ -122,6 +123,7 @@ __all__ = [
     "QAbstractSpinBox",
     "QAbstractTableModel",
     "QAbstractTextDocumentLayout",
+    "QAccessible",
     "QAction",
     "QApplication",
     "QButtonGroup",

@@ -121,7 +121,7 @@ def test_our_csv_format_round_trips_and_vcard_export(
     exported = tmp_path / "export.csv"
     code, out, _ = _run(capsys, "annuaire", "exporter", "--csv", str(exported), "--type", "creche")
     assert code == 0 and "1 fiche(s) exportée(s)" in out
-    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig")))
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig"), delimiter=";"))
     assert rows[0]["nom"] == "Crèche Les Écureuils"
     assert rows[0]["telephone"] == "03 81 00 00 00"
     assert rows[0]["horaires"] == "lundi-vendredi 07:30-18:30"

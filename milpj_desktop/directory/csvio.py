@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pydantic import ValidationError
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.directory import repository
 from milpj_desktop.directory.communes import Commune, Gazetteer, fold, gazetteer
+from milpj_desktop.directory.csvmap import ColumnMapping, ImportFileError, guess_columns, mapped_rows, read_table
 from milpj_desktop.directory.hours import HoursError, format_hours, parse_hours
 from milpj_desktop.directory.models import (
     LANGUAGE_NAMES,
@@ -32,7 +32,6 @@ from milpj_desktop.directory.models import (
     check_website,
 )
 from milpj_desktop.directory.phone import PhoneError, format_phone, normalize_phone
-from milpj_desktop.errors import KnownError
 from milpj_desktop.files import replacing
 from milpj_desktop.validation import first_error
 
@@ -92,10 +91,6 @@ _TYPES_BY_LABEL = {fold(label): type_id for type_id, label in TYPE_LABELS.items(
 _LANGUAGES_BY_NAME = {fold(name): code for code, name in LANGUAGE_NAMES.items()}
 
 
-class ImportFileError(KnownError):
-    """The file as a whole cannot be read (missing, not a CSV, unknown columns)."""
-
-
 @dataclass
 class ParsedRow:
     line: int
@@ -150,32 +145,6 @@ def _count(number: int, word: str) -> str:
 
 
 # -- reading -----------------------------------------------------------------------------------
-def _decode(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"Fichier introuvable : {path}") from None
-    except OSError as exc:
-        raise ImportFileError(f"Lecture impossible de {path} : {exc.strerror}") from None
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(f"{path.name} n'est pas un fichier CSV (contenu binaire).")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # a spreadsheet's "CSV (séparateur : point-virgule)"
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, fields) of each record; quoted fields may span lines."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    for fields in reader:
-        yield line, fields
-        line = reader.line_num + 1
-
-
 def _cell(row: dict[str, str], name: str) -> str:
     return (row.get(name) or "").strip()
 
@@ -419,57 +388,62 @@ def parse_mairie_row(row: dict[str, str], line: int, gaz: Gazetteer, updated_at:
 def read_rows(
     path: Path,
     *,
+    mapping: ColumnMapping | None = None,
     now: dt.datetime | None = None,
     gaz: Gazetteer | None = None,
 ) -> tuple[str, Iterator[ParsedRow], int]:
-    """(format, parsed rows, row count) of a CSV file in either format; file-level errors raise."""
-    text = _decode(path)
-    records = _records(text)
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise ImportFileError(f"{path.name} est vide.") from None
-    header = [h.strip().lower().lstrip("\ufeff") for h in header]
+    """(format, parsed rows, row count) of a CSV file; file-level errors raise.
+
+    Without `mapping`, the town-hall file is recognised, and any other file's headers are matched to
+    our columns (« Nom », « Code postal », « Ville »… as well as our own names); with it, the
+    person's choice of columns is used.
+    """
+    table = read_table(path)
+    lowered = [h.lower() for h in table.header]
     gaz = gaz or gazetteer()
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    if set(MAIRIES_COLUMNS) <= set(header):
-        file_format = "mairies"
+    count = len(table.records)
+    if mapping is None and set(MAIRIES_COLUMNS) <= set(lowered):
         stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
-    elif {"nom", "type"} <= set(header):
-        file_format = "annuaire"
-        unknown = [h for h in header if h and h not in COLUMNS]
-        if unknown:
+
+        def town_halls() -> Iterator[ParsedRow]:
+            for line, fields in table.records:
+                if len(fields) != len(lowered):
+                    yield ParsedRow(line, None, [f"{len(fields)} colonne(s) au lieu de {len(lowered)}"])
+                    continue
+                yield parse_mairie_row(dict(zip(lowered, fields, strict=True)), line, gaz, stamp)
+
+        return "mairies", town_halls(), count
+    if mapping is None:
+        mapping = ColumnMapping(tuple(guess_columns(table.header)))
+        if "nom" not in mapping.columns:
             raise ImportFileError(
-                f"{path.name} : colonne(s) inconnue(s) : {', '.join(unknown)}. Colonnes possibles : {', '.join(COLUMNS)}."
+                f"{path.name} : en-tête non reconnu : aucune colonne « Nom ». Attendu : des colonnes telles que "
+                f"« Nom », « Type », « Adresse », « Code postal », « Commune », « Téléphone », « Courriel » "
+                f"(ou {', '.join(COLUMNS)}), ou le fichier des mairies."
             )
-    else:
-        raise ImportFileError(
-            f"{path.name} : en-tête non reconnu. Attendu : le format de l'annuaire (au moins « nom » et « type » ; "
-            f"colonnes : {', '.join(COLUMNS)}) ou le fichier des mairies ({', '.join(MAIRIES_COLUMNS)})."
-        )
-    rows = list(records)
-    count = sum(1 for _, fields in rows if any(f.strip() for f in fields))
+    elif len(mapping.columns) != len(table.header):
+        raise ImportFileError(f"{path.name} a changé depuis l'aperçu : choisissez à nouveau ses colonnes.")
+    mapping.check()
+    ignored = [h for h, c in zip(table.header, mapping.columns, strict=True) if c is None and h.strip()]
 
     def parse() -> Iterator[ParsedRow]:
-        for line, fields in rows:
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(header):
-                yield ParsedRow(line, None, [f"{len(fields)} colonne(s) au lieu de {len(header)}"])
-                continue
-            row = dict(zip(header, fields, strict=True))
-            if file_format == "mairies":
-                yield parse_mairie_row(row, line, gaz, stamp)
+        if ignored:
+            yield ParsedRow(1, None, [], [f"colonne(s) ignorée(s) : {', '.join(ignored)}"])
+        for line, row in mapped_rows(table, mapping):
+            if isinstance(row, str):
+                yield ParsedRow(line, None, [row])
             else:
                 yield parse_our_row(row, line, gaz, now)
 
-    return file_format, parse(), count
+    return "annuaire", parse(), count
 
 
 def import_file(
     conn: Any,
     path: Path,
     *,
+    mapping: ColumnMapping | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     check_cancelled: Callable[[], None] | None = None,
@@ -479,7 +453,7 @@ def import_file(
 
     Call inside one transaction; with dry_run nothing is written.
     """
-    file_format, parsed, total = read_rows(path, now=now)
+    file_format, parsed, total = read_rows(path, mapping=mapping, now=now)
     report = ImportReport(file_format=file_format, rows=total, dry_run=dry_run)
     known = set(repository.national_versions(conn))
     batch: list[DirectoryEntry] = []
@@ -492,6 +466,8 @@ def import_file(
 
     for done, row in enumerate(parsed, start=1):
         report.warnings += [(row.line, w) for w in row.warnings]
+        if row.entry is None and not row.errors:
+            continue  # a file-level note (ignored columns), not a row
         if row.entry is None:
             report.errors += [(row.line, e) for e in row.errors]
         elif row.entry.national_id:
@@ -514,7 +490,7 @@ def import_file(
                 report.local_added += 1
                 if not dry_run:
                     repository.add_local(conn, row.entry)
-        if done % 500 == 0 or done == total:
+        if done % 500 == 0 or done >= total:
             if check_cancelled is not None:
                 check_cancelled()
             if progress is not None:
@@ -558,9 +534,10 @@ def entry_to_row(entry: DirectoryEntry) -> list[str]:
 
 
 def write_csv(path: Path, entries: list[DirectoryEntry]) -> int:
-    """Write entries in our format (UTF-8 with BOM so spreadsheets show the accents)."""
+    """Write entries in our format the way French Excel opens them: `;` and UTF-8 with a BOM (accents
+    shown); the import reads it back as it is."""
     with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, delimiter=";")
         writer.writerow(COLUMNS)
         for entry in entries:
             writer.writerow(entry_to_row(entry))

@@ -19,11 +19,12 @@ from milpj_desktop.directory.search import Row
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
 from ui.annuaire_dialogs import CorrectionDialog, EntryDialog
+from ui.annuaire_import import IGNORED
 from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.annuaire import AnnuairePage
-from ui.qt import QApplication, QDialog, QGuiApplication, QMessageBox, Qt, QTimer
+from ui.qt import QApplication, QDialog, QDialogButtonBox, QGuiApplication, QMessageBox, Qt, QTimer
 
 T = TypeVar("T")
 TUESDAY_10H30 = dt.datetime(2025, 3, 11, 10, 30)
@@ -365,3 +366,51 @@ def test_correction_form_field_by_field_feeds_the_outbox(qtbot: QtBot, page: Ann
     assert [c.message for c in pending] == [
         "Téléphone\u00a0: «\u00a003 81 61 50 50\u00a0» → «\u00a003 81 61 50 99\u00a0»\nCommentaire\u00a0: Nouveau standard"
     ]
+
+
+def test_import_step_previews_lets_choose_columns_and_reports_by_line(
+    qtbot: QtBot, page: AnnuairePage, tmp_path: Path
+) -> None:
+    source = tmp_path / "partenaires.csv"
+    source.write_bytes(
+        (
+            "Nom;Ville;Code postal;Téléphone;Divers\r\n"
+            "Crèche Les Écureuils;Besançon;25000;03 81 00 00 00;x\r\n"
+            "Sans commune;;;;\r\n"
+            "LAEP La Passerelle;Dole;39100;0384000000;\r\n"
+        ).encode("cp1252")
+    )
+    page.prepare_import(source)
+    qtbot.waitUntil(lambda: page.import_dialog is not None and page.import_dialog.isVisible(), timeout=5000)
+    dialog = page.import_dialog
+    assert dialog is not None
+    header = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert header == ["Nom", "Ville", "Code postal", "Téléphone", "Divers"]
+    assert [c.currentText() for c in dialog.choices] == ["Nom", "Commune", "Code postal", "Téléphone", IGNORED]
+    assert dialog.table.item(1, 0).text() == "Crèche Les Écureuils"  # decoded from Windows-1252
+    assert dialog.table.verticalHeaderItem(1).text() == "ligne 2"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible() and "type pour toutes les lignes" in dialog.error.text()
+    dialog.default_type.setCurrentIndex(dialog.default_type.findData("creche"))
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "2 structures importées sur 3 lignes" in page.message.text(), timeout=10000)
+    report = page.report_dialog
+    assert report is not None and report.isVisible()
+    assert report.table.item(0, 0).text() == "1" and "Divers" in report.table.item(0, 2).text()
+    assert (report.table.item(1, 0).text(), report.table.item(1, 1).text()) == ("3", "Refusée")
+    assert "commune manquante" in report.table.item(1, 2).text()
+    report.accept()
+    assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
+
+    page.prepare_import(source)  # again, then « Annuler » at the column step: nothing is written
+    qtbot.waitUntil(lambda: page.import_dialog is not dialog and page.import_dialog.isVisible(), timeout=5000)
+    page.import_dialog.reject()
+    assert "rien n'a été écrit" in page.message.text()
+    assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
+
+
+def test_model_file_saved_from_the_page(qtbot: QtBot, page: AnnuairePage, tmp_path: Path) -> None:
+    target = tmp_path / "modele-annuaire.csv"
+    page.save_model_csv(target)
+    qtbot.waitUntil(lambda: "Modèle enregistré" in page.message.text(), timeout=5000)
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfNom;Type;Adresse;Code postal;Commune")

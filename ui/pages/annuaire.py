@@ -13,7 +13,8 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
 from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
-from milpj_desktop.directory.csvio import ImportReport, import_file, write_csv
+from milpj_desktop.directory.csvio import MAIRIES_COLUMNS, ImportReport, import_file, write_csv
+from milpj_desktop.directory.csvmap import ColumnMapping, FilePreview, preview, write_model
 from milpj_desktop.directory.models import TYPE_LABELS, DirectoryEntry
 from milpj_desktop.directory.phone import format_phone
 from milpj_desktop.directory.repository import StoredEntry
@@ -22,6 +23,7 @@ from milpj_desktop.directory.vcard import write_vcards
 from milpj_desktop.worker import TaskContext
 from ui.annuaire_detail import DetailPanel, entry_html
 from ui.annuaire_dialogs import CommuneCompleter, CorrectionDialog, EntryDialog
+from ui.annuaire_import import ImportDialog, ReportDialog
 from ui.annuaire_model import DirectoryTableModel
 from ui.annuaire_table import DirectoryTable
 from ui.context import AppContext
@@ -37,7 +39,6 @@ from ui.qt import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QModelIndex,
     QProgressBar,
     QPushButton,
@@ -68,6 +69,8 @@ class AnnuairePage(Page):
         self._select_after: str | None = None
         self._shown_criteria: dict[str, Any] | None = None
         self._import_op: Any = None
+        self.import_dialog: ImportDialog | None = None
+        self.report_dialog: ReportDialog | None = None
         self._side_by_side: bool | None = None
         layout = QVBoxLayout(self)
         layout.addLayout(self._build_top())
@@ -539,14 +542,43 @@ class AnnuairePage(Page):
 
     # -- import and export -----------------------------------------------------------------
     def choose_import(self) -> None:
-        name, _ = choose_file(self, "Importer des structures", save=False, filters=["Fichiers CSV (*.csv)", "Tous (*)"])
+        name, _ = choose_file(
+            self, "Importer des structures", save=False, filters=["Fichiers CSV (*.csv *.txt)", "Tous (*)"]
+        )
         if name:
-            self.start_import(Path(name))
+            self.prepare_import(Path(name))
+
+    def prepare_import(self, path: Path) -> None:
+        """Read the file's first rows (off the window's thread), then ask which column is which."""
+        self.app.runner.background(lambda ctx: preview(path, town_hall_columns=MAIRIES_COLUMNS)).success(
+            lambda seen: self.show_import_step(path, seen)
+        ).failure(lambda e: self.say(e.message)).run()
+
+    def show_import_step(self, path: Path, seen: FilePreview) -> None:
+        """The column choice with the preview; « Importer » starts, « Annuler » writes nothing."""
+        dialog = ImportDialog(self, seen)
+        dialog.accepted.connect(lambda: self.start_import(path, dialog.mapping()))
+        dialog.rejected.connect(lambda: self.say(f"Import de {path.name} annulé : rien n'a été écrit."))
+        self.import_dialog = dialog
+        dialog.open()
 
     def choose_model_csv(self) -> None:
-        pass
+        name, _ = choose_file(
+            self,
+            "Enregistrer le modèle de fichier",
+            save=True,
+            filters=["CSV (*.csv)"],
+            directory="modele-annuaire.csv",
+        )
+        if name:
+            self.save_model_csv(Path(name))
 
-    def start_import(self, path: Path) -> None:
+    def save_model_csv(self, path: Path) -> None:
+        self.app.runner.background(lambda ctx: write_model(path)).success(
+            lambda _: self.say(f"Modèle enregistré : {path}. Remplissez-le dans un tableur, puis importez-le.")
+        ).failure(lambda e: self.say(e.message)).run()
+
+    def start_import(self, path: Path, mapping: ColumnMapping | None = None) -> None:
         """Import in one transaction with a progress bar; "Annuler" rolls everything back."""
         self.progress.setValue(0)
         self.progress.show()
@@ -557,7 +589,9 @@ class AnnuairePage(Page):
 
         def task(ctx: TaskContext) -> ImportReport:
             with ctx.store.transaction() as conn:
-                return import_file(conn, path, progress=ctx.progress, check_cancelled=ctx.check_cancelled)
+                return import_file(
+                    conn, path, mapping=mapping, progress=ctx.progress, check_cancelled=ctx.check_cancelled
+                )
 
         def progress(done: int, total: int, label: str) -> None:
             self.progress.setMaximum(max(total, 1))
@@ -573,13 +607,8 @@ class AnnuairePage(Page):
             finished()
             self.say(report.summary())
             if report.errors or report.warnings:
-                lines = [f"ligne {n} : {r}" for n, r in report.errors[:15]]
-                lines += [f"ligne {n} : {r}" for n, r in report.warnings[:15]]
-                box = QMessageBox(self)
-                box.setWindowTitle("Import terminé")
-                box.setText(report.summary())
-                box.setDetailedText("\n".join(lines))
-                box.open()
+                self.report_dialog = ReportDialog(self, report)
+                self.report_dialog.open()
             self.app.announce(Changes(directory=True))
 
         def failed(message: str) -> None:

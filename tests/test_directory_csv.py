@@ -41,9 +41,8 @@ def test_a_french_excel_file_is_previewed_then_imported_with_the_chosen_columns(
     assert (seen.encoding, seen.delimiter_name, seen.row_count) == (shown, "point-virgule", 3)
     assert seen.header[0] == "Nom" and seen.rows[0][1][0] == "Crèche Les Écureuils"
     assert seen.guessed == ["nom", "adresse", "code_postal", "commune", "telephone", "courriel", None]
-    with pytest.raises(ImportFileError, match="ou un type pour toutes les lignes"):
-        with store.transaction() as conn:
-            import_file(conn, path)  # no « Type » column and no type chosen: nothing written
+    with pytest.raises(ImportFileError, match="ou un type pour toutes les lignes"), store.transaction() as conn:
+        import_file(conn, path)  # no « Type » column and no type chosen: nothing written
     assert _counts(store) == {"national": 0, "local": 0}
     mapping = ColumnMapping(tuple(seen.guessed), default_type="creche")
     with store.transaction() as conn:

@@ -24,7 +24,7 @@ from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.annuaire import AnnuairePage
-from ui.qt import QApplication, QDialog, QDialogButtonBox, QGuiApplication, QMessageBox, Qt, QTimer
+from ui.qt import QApplication, QDialog, QDialogButtonBox, QGuiApplication, QMessageBox, Qt, QTableWidgetItem, QTimer
 
 T = TypeVar("T")
 TUESDAY_10H30 = dt.datetime(2025, 3, 11, 10, 30)
@@ -384,11 +384,11 @@ def test_import_step_previews_lets_choose_columns_and_reports_by_line(
     qtbot.waitUntil(lambda: page.import_dialog is not None and page.import_dialog.isVisible(), timeout=5000)
     dialog = page.import_dialog
     assert dialog is not None
-    header = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    header = [_text(dialog.table.horizontalHeaderItem(c)) for c in range(dialog.table.columnCount())]
     assert header == ["Nom", "Ville", "Code postal", "Téléphone", "Divers"]
     assert [c.currentText() for c in dialog.choices] == ["Nom", "Commune", "Code postal", "Téléphone", IGNORED]
-    assert dialog.table.item(1, 0).text() == "Crèche Les Écureuils"  # decoded from Windows-1252
-    assert dialog.table.verticalHeaderItem(1).text() == "ligne 2"
+    assert _text(dialog.table.item(1, 0)) == "Crèche Les Écureuils"  # decoded from Windows-1252
+    assert _text(dialog.table.verticalHeaderItem(1)) == "ligne 2"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.isVisible() and "type pour toutes les lignes" in dialog.error.text()
     dialog.default_type.setCurrentIndex(dialog.default_type.findData("creche"))
@@ -396,17 +396,24 @@ def test_import_step_previews_lets_choose_columns_and_reports_by_line(
     qtbot.waitUntil(lambda: "2 structures importées sur 3 lignes" in page.message.text(), timeout=10000)
     report = page.report_dialog
     assert report is not None and report.isVisible()
-    assert report.table.item(0, 0).text() == "1" and "Divers" in report.table.item(0, 2).text()
-    assert (report.table.item(1, 0).text(), report.table.item(1, 1).text()) == ("3", "Refusée")
-    assert "commune manquante" in report.table.item(1, 2).text()
+    assert _text(report.table.item(0, 0)) == "1" and "Divers" in _text(report.table.item(0, 2))
+    assert (_text(report.table.item(1, 0)), _text(report.table.item(1, 1))) == ("3", "Refusée")
+    assert "commune manquante" in _text(report.table.item(1, 2))
     report.accept()
     assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
 
     page.prepare_import(source)  # again, then « Annuler » at the column step: nothing is written
-    qtbot.waitUntil(lambda: page.import_dialog is not dialog and page.import_dialog.isVisible(), timeout=5000)
-    page.import_dialog.reject()
+    qtbot.waitUntil(lambda: page.import_dialog is not dialog, timeout=5000)
+    second = page.import_dialog
+    assert second is not None and second.isVisible()
+    second.reject()
     assert "rien n'a été écrit" in page.message.text()
     assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    assert item is not None
+    return item.text()
 
 
 def test_model_file_saved_from_the_page(qtbot: QtBot, page: AnnuairePage, tmp_path: Path) -> None:

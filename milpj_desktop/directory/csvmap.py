@@ -16,6 +16,7 @@ from pathlib import Path
 
 from milpj_desktop.directory.communes import fold
 from milpj_desktop.errors import KnownError
+from milpj_desktop.files import replacing
 
 # Our columns with the French label the mapping step and the model file show.
 FIELD_LABELS: dict[str, str] = {
@@ -226,10 +227,7 @@ def mapped_rows(table: Table, mapping: ColumnMapping) -> Iterator[tuple[int, dic
 
 def write_model(path: Path) -> None:
     """The model file to fill in a spreadsheet: French headers, `;`, UTF-8 with BOM, two examples."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow([FIELD_LABELS[c] for c in MODEL_COLUMNS])
-            writer.writerows(MODEL_ROWS)
-    except OSError as exc:
-        raise ImportFileError(f"Écriture impossible de {path} : {exc.strerror or exc}.") from None
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow([FIELD_LABELS[c] for c in MODEL_COLUMNS])
+        writer.writerows(MODEL_ROWS)

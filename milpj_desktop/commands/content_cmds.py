@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from typing import Any
 
 from milpj_desktop.commands.common import open_store
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.search import KIND_ARTICLE, SearchHit, global_search
-from milpj_desktop.content.timeline import DatedEvent, current_stage, describe_position, upcoming_events
+from milpj_desktop.content.situation import BIRTH, DUE, PERIOD, SCAN, family_dates, place_family
+from milpj_desktop.content.timeline import DatedEvent
 from milpj_desktop.errors import KnownError
 from milpj_desktop.frenchdates import BadDate, parse_date
 
@@ -32,12 +34,20 @@ def register(sub: Any) -> None:
 
     stage = sub.add_parser(
         "etape",
-        help="étape actuelle et prochains rendez-vous, d'après le terme ou la naissance",
-        description="Calcule l'étape des 1000 jours (terme fixé à 41 SA) et liste les prochains événements datés.",
+        help="étape, rendez-vous à rattraper et prochains (terme, naissance, dernières règles ou échographie)",
+        description=(
+            "Calcule l'étape des 1000 jours (terme fixé à 41 SA, comptées depuis le premier jour des dernières "
+            "règles), liste les rendez-vous et vaccins à rattraper puis les prochains événements datés."
+        ),
     )
     which = stage.add_mutually_exclusive_group(required=True)
     which.add_argument("--terme", metavar="DATE", help="date prévue d'accouchement (JJ/MM/AAAA ou AAAA-MM-JJ)")
     which.add_argument("--naissance", metavar="DATE", help="date de naissance (JJ/MM/AAAA ou AAAA-MM-JJ)")
+    which.add_argument("--ddr", metavar="DATE", help="premier jour des dernières règles (JJ/MM/AAAA ou AAAA-MM-JJ)")
+    which.add_argument("--echographie", metavar="DATE", help="date d'une échographie de datation (avec --sa)")
+    stage.add_argument(
+        "--sa", metavar="SA[+J]", help="âge de la grossesse à l'échographie, ex. 12+3 (12 SA et 3 jours)"
+    )
     stage.add_argument("--aujourdhui", metavar="DATE", help="date de référence (aujourd'hui par défaut)")
     stage.add_argument(
         "--nombre", type=int, default=DEFAULT_EVENT_COUNT, metavar="N", help="nombre d'événements listés (8)"
@@ -52,6 +62,17 @@ def _date(text: str, what: str) -> dt.date:
         return parse_date(text)
     except BadDate as exc:
         raise KnownError(f"Date {what} : {exc.message}") from None
+
+
+_SCAN_AGE = re.compile(r"\s*(\d{1,2})\s*(?:SA)?\s*(?:\+\s*(\d)\s*j?)?\s*", re.IGNORECASE)
+
+
+def _scan_age(text: str | None) -> tuple[int, int]:
+    """« 12+3 » → (12, 3): weeks of amenorrhoea and days at the scan."""
+    match = _SCAN_AGE.fullmatch(text or "")
+    if not match:
+        raise KnownError("Indiquez l'âge de la grossesse à l'échographie avec --sa, par exemple --sa 12+3.")
+    return int(match.group(1)), int(match.group(2) or 0)
 
 
 def _print_hits(hits: list[SearchHit]) -> None:
@@ -95,21 +116,31 @@ def _event_json(placed: DatedEvent, stage_names: dict[str, str]) -> dict[str, An
 
 
 def cmd_stage(args: argparse.Namespace) -> int:
-    due = _date(args.terme, "du terme") if args.terme else None
-    birth = _date(args.naissance, "de naissance") if args.naissance else None
     today = _date(args.aujourdhui, "de référence") if args.aujourdhui else dt.date.today()
     if args.nombre < 0:
         raise KnownError("Le nombre d'événements doit être positif ou nul.")
-    stage_id = current_stage(due_date=due, birth_date=birth, today=today)
-    position = describe_position(due_date=due, birth_date=birth, today=today)
+    kind, text, what = next(
+        (kind, value, what)
+        for kind, value, what in (
+            (DUE, args.terme, "du terme"),
+            (BIRTH, args.naissance, "de naissance"),
+            (PERIOD, args.ddr, "des dernières règles"),
+            (SCAN, args.echographie, "de l'échographie"),
+        )
+        if value
+    )
+    weeks, days = _scan_age(args.sa) if kind == SCAN else (0, 0)
+    due, birth = family_dates(kind, _date(text, what), today=today, weeks=weeks, days=days)
     store = open_store()
     try:
         stages = {s.id: s for s in repo.list_stages(store.conn)}
-        events = repo.list_events(store.conn)
+        found = place_family(
+            repo.list_events(store.conn), due_date=due, birth_date=birth, today=today, ahead=args.nombre
+        )
+        stage_id, position, ahead = found.stage_id, found.position, found.upcoming
         articles = repo.list_article_summaries(store.conn, stage=stage_id) if stage_id else []
     finally:
         store.close()
-    ahead = upcoming_events(events, due_date=due, birth_date=birth, today=today)[: args.nombre]
     names = {k: v.name for k, v in stages.items()}
     if args.json:
         payload = {
@@ -117,7 +148,9 @@ def cmd_stage(args: argparse.Namespace) -> int:
             "position": position,
             "etape": stage_id,
             "etape_nom": names.get(stage_id or ""),
+            "terme": due.isoformat() if due else None,
             "articles": [{"id": a.id, "titre": a.title} for a in articles],
+            "a_rattraper": [_event_json(p, names) for p in found.catch_up],
             "evenements": [_event_json(p, names) for p in ahead],
         }
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
@@ -128,6 +161,10 @@ def cmd_stage(args: argparse.Namespace) -> int:
     else:
         print(f"Étape au {today:%d/%m/%Y} : {names.get(stage_id, stage_id)} ({position}).")
         print(f"{len(articles)} article(s) pour cette étape.")
+    if found.catch_up:
+        print("À rattraper (date passée, à vérifier dans le carnet de santé) :")
+        for placed in found.catch_up:
+            print(f"  {placed.date:%d/%m/%Y}  {placed.event.name}")
     if ahead:
         print("Prochains événements :")
         for placed in ahead:

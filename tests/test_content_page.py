@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from milpj_desktop.content import repository as repo
@@ -27,7 +29,7 @@ from ui.contenus_list import ContentListModel, ListRow
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.contenus import SEARCH_LIMIT, ContenusPage
-from ui.qt import Qt
+from ui.qt import QApplication, QFont, Qt
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,9 +269,13 @@ def test_reading_clears_the_badge_and_favourites_stay_local(qtbot: QtBot, page: 
     assert on_store(page, lambda ctx: repo.article_badge(ctx.store.conn, article_id)) is None
 
     assert page.favourite_button.isEnabled()
-    assert page.favourite_button.text() == "☆ Ajouter aux favoris"
+    assert page.favourite_button.text() == "☆ Favori"
+    assert page.favourite_button.accessibleName() == "Ajouter l'article aux favoris"
+    assert not page.favourite_button.isChecked()
     qtbot.mouseClick(page.favourite_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.favourite_button.text() == "★ Retirer des favoris", timeout=5000)
+    qtbot.waitUntil(lambda: page.favourite_button.text() == "★ Favori", timeout=5000)
+    assert page.favourite_button.isChecked()
+    assert page.favourite_button.accessibleName() == "Retirer l'article des favoris"
     assert on_store(page, lambda ctx: repo.is_favourite(ctx.store.conn, article_id))
     assert page.model.rows()[0].favourite
     page.favourites_only.setChecked(True)
@@ -413,3 +419,44 @@ def test_print_asks_for_the_advice_handout_of_the_article_read(qtbot: QtBot, pag
     with qtbot.waitSignal(page.handout_requested, timeout=2000) as asked:
         qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
     assert asked.args == ["fiche-conseil", {"articles": first.id}]
+
+
+@pytest.mark.parametrize(("zoom", "width", "height"), [(1.0, 764, 600), (2.0, 1020, 650)])
+def test_nothing_is_squashed_or_cut_at_large_text(
+    qtbot: QtBot, page: ContenusPage, zoom: float, width: int, height: int
+) -> None:
+    """The room the window leaves the page at 1024×700 (100 %) and 1280×800 (200 % text)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    base = QFont(app.font())
+    large = QFont(base)
+    large.setPointSizeF(base.pointSizeF() * zoom)
+    app.setFont(large)
+    try:
+        page.situation_box.choose("echographie")  # the tallest form
+        page.resize(width, height)
+        viewport = page.controls_area.viewport()
+        fields = [page.search, page.stage_combo, page.theme_combo, page.situation_box.kind, page.situation_box.date,
+                  page.situation_box.weeks, page.situation_box.days, page.situation_box.button, page.favourite_button,
+                  page.print_button, page.favourites_only, page.list, page.reader]  # fmt: skip
+
+        def problems() -> list[str]:
+            """Fields squashed under their minimum size or cut at the right; a list of fewer than 8 lines."""
+            found = []
+            for field in fields:
+                hint = field.minimumSizeHint()
+                if not field.isVisible() or field.width() < hint.width() or field.height() < hint.height():
+                    found.append(f"{field.objectName()} squashed")
+                frame = viewport if viewport.isAncestorOf(field) else page
+                if field.mapTo(frame, field.rect().topRight()).x() >= frame.width():
+                    found.append(f"{field.objectName()} cut")
+            if page.list.height() < 8 * page.list.fontMetrics().height():
+                found.append("list too short")
+            return found
+
+        with contextlib.suppress(TimeoutError):  # the layout settles over a few events after a font change
+            qtbot.waitUntil(lambda: not problems(), timeout=3000)
+        assert problems() == []
+        assert page.minimumSizeHint().width() <= width
+    finally:
+        app.setFont(base)

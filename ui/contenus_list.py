@@ -147,6 +147,8 @@ class ContentListModel(QAbstractListModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return row.accessible_text()
         if role == Qt.ItemDataRole.ToolTipRole:
+            if row.kind == KIND_DIRECTORY:
+                return f"{row.snippet.text}\nUn clic l'ouvre dans l'Annuaire."
             return row.snippet.text
         if role == self.HtmlRole:
             return row.html(show_kind=self.show_kind)

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from milpj_desktop.content.situation import BIRTH, DUE, PERIOD, SCAN
 from ui.qt import (
     QComboBox,
-    QGridLayout,
-    QGroupBox,
+    QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSpinBox,
+    Qt,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -41,14 +44,27 @@ class FamilyInput:
     days: int = 0
 
 
-class SituationBox(QGroupBox):
-    """Kind of date, date (Entrée validates), scan age when it applies, and the « Voir » button."""
+class SituationBox(QWidget):
+    """A title that folds the form away (room for the list at large text), then the kind of date,
+    the date (Entrée validates), the scan's age when it applies, and the « Voir » button."""
 
     requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Situation d'une famille", parent)
+        super().__init__(parent)
         self.setObjectName("situation")
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("situation-plier")
+        self.toggle.setText("Situation d'une famille")
+        self.toggle.setAccessibleName("Situation d'une famille : afficher ou masquer le formulaire")
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setCheckable(True)
+        self.toggle.setChecked(True)
+        self.toggle.setAutoRaise(True)
+        self.toggle.setStyleSheet("font-weight: bold;")
+        self.body = QFrame()
+        self.body.setObjectName("situation-formulaire")
+        self.body.setFrameShape(QFrame.Shape.StyledPanel)
         self.kind = QComboBox()
         self.kind.setObjectName("situation-type")
         self.kind.setAccessibleName("Date connue")
@@ -67,16 +83,15 @@ class SituationBox(QGroupBox):
         self.days.setRange(0, 6)
         self.days.setSuffix(" j")
         self.days.setAccessibleName("Jours en plus des semaines d'aménorrhée")
-        self.scan_row = QWidget()
-        scan = QHBoxLayout(self.scan_row)
+        scan_age = QWidget()
+        scan = QHBoxLayout(scan_age)
         scan.setContentsMargins(0, 0, 0, 0)
-        scan_label = QLabel("Âge de la grossesse ce jour-là :")
-        scan_label.setWordWrap(True)
-        scan_label.setBuddy(self.weeks)
-        scan.addWidget(scan_label, 1)
         scan.addWidget(self.weeks)
         scan.addWidget(QLabel("et"))
         scan.addWidget(self.days)
+        scan.addStretch(1)
+        scan_label = QLabel("Âge ce jour-là :")
+        scan_label.setBuddy(self.weeks)
         self.button = QPushButton("Voir la situation")
         self.button.setObjectName("situation-afficher")
         self.button.setAccessibleName("Voir la situation de la famille")
@@ -84,22 +99,33 @@ class SituationBox(QGroupBox):
         self.error = error_label("situation-erreur")
         self.error.hide()
 
-        grid = QGridLayout(self)
-        grid.addWidget(self.kind, 0, 0)
-        grid.addWidget(self.date, 0, 1)
-        grid.addWidget(self.scan_row, 1, 0, 1, 2)
-        grid.addWidget(self.error, 2, 0, 1, 2)
-        grid.addWidget(self.button, 3, 1)
-        grid.setColumnStretch(1, 1)
+        self.form = QFormLayout(self.body)  # the kind as the date's label; under it when the text is large
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.addRow(self.kind, self.date)
+        self.form.addRow(scan_label, scan_age)
+        self.form.addRow(self.error)
+        self.form.addRow(self.button)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.toggle)
+        column.addWidget(self.body)
 
+        self.toggle.toggled.connect(self._fold)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.date.returnPressed.connect(self.requested)
         self.button.clicked.connect(self.requested)
+        self._fold(True)
         self._kind_changed()
+
+    def _fold(self, shown: bool) -> None:
+        self.body.setVisible(shown)
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
-        self.scan_row.setVisible(kind == SCAN)
+        self.form.setRowVisible(1, kind == SCAN)
         self.date.setAccessibleName(next(name for k, _, name in KIND_CHOICES if k == kind))
         self.show_error("")
 

@@ -19,8 +19,8 @@ from milpj_desktop.content.search import SearchHit, match_spans
 from milpj_desktop.content.situation import Situation
 from milpj_desktop.content.timeline import DatedEvent
 from milpj_desktop.frenchdates import long_date
+from milpj_desktop.typography import NBSP, typeset
 from milpj_desktop.typography import phone as phone_text
-from milpj_desktop.typography import typeset
 
 ARTICLE_SCHEME = "article"  # internal links: article:<id>
 DIRECTORY_SCHEME = "structure"  # structure:<entry id> opens the entry in the Annuaire page
@@ -30,6 +30,7 @@ HIGHLIGHT_STYLE = "background-color: #FFE88C;"
 _BRIEF_BG = "#E8EDFF"
 _KNOW_BG = "#FFF4D6"
 _MUTED = "#555555"
+_DATE = "#000091"
 
 
 def french_date(day: dt.date, *, weekday: bool = False) -> str:
@@ -161,12 +162,11 @@ def directory_hit_html(hit: SearchHit) -> str:
 def _event_rows(
     events: Sequence[DatedEvent], *, stage_names: Mapping[str, str], article_titles: Mapping[str, str]
 ) -> str:
-    rows = []
+    """One short block per event (date and stage, name, what it is): it reads in a narrow pane too."""
+    blocks = []
     for placed in events:
         event = placed.event
-        name = prose(event.name)
-        if event.important:
-            name = f"<b>{name}</b> (important)"
+        name = f"<b>{prose(event.name)}</b>" + (" (important)" if event.important else "")
         related = [
             f'<a href="{ARTICLE_SCHEME}:{esc(a)}">{prose(article_titles[a])}</a>'
             for a in event.articles
@@ -176,12 +176,11 @@ def _event_rows(
         if related:
             detail += "<br>" + prose("À lire : ") + ", ".join(related)
         stage_name = stage_names.get(placed.stage_id or "", "")
-        rows.append(
-            f'<tr><td valign="top" style="padding-right: 12px;"><b>{esc(french_date(placed.date))}</b>'
-            f'<br><span style="color: {_MUTED};">{prose(stage_name)}</span></td>'
-            f"<td>{name}<br>{detail}</td></tr>"
-        )
-    return '<table cellpadding="6" cellspacing="0" width="100%">' + "".join(rows) + "</table>"
+        when = f'<span style="color: {_DATE};"><b>{esc(french_date(placed.date))}</b></span>'
+        if stage_name:
+            when += f' <span style="color: {_MUTED};">· {prose(stage_name)}</span>'
+        blocks.append(f'<p style="margin-top: 10px;">{when}<br>{name}<br>{detail}</p>')
+    return "".join(blocks)
 
 
 def calendar_html(
@@ -196,6 +195,7 @@ def calendar_html(
     where = f"Au {french_date(today)} : {situation.position}."
     if situation.birth_date is None and situation.due_date is not None and situation.due_date > today:
         where += f" Terme prévu le {french_date(situation.due_date)} (41 SA)."
+    where = where.replace(" SA", f"{NBSP}SA")  # « 27 SA » never splits across lines
     if stage is None:
         parts = ["<h1>Hors des 1000 premiers jours</h1>", f"<p>{prose(where)}</p>"]
     else:

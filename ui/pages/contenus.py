@@ -35,6 +35,7 @@ from milpj_desktop.content.search import (
 )
 from milpj_desktop.content.situation import Situation, family_dates, place_family
 from milpj_desktop.content.timeline import TimelineError, current_stage
+from milpj_desktop.typography import typeset
 from milpj_desktop.worker import TaskContext
 from ui.contenus_list import ContentListModel, ListRow, RichTextDelegate
 from ui.contenus_situation import FamilyInput, SituationBox
@@ -45,14 +46,19 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QDesktopServices,
+    QEvent,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QKeySequence,
     QLabel,
     QLineEdit,
     QListView,
     QModelIndex,
+    QObject,
     QPushButton,
+    QResizeEvent,
+    QScrollArea,
     QShortcut,
     QSplitter,
     Qt,
@@ -103,6 +109,7 @@ class ContenusPage(Page):
 
         layout = QVBoxLayout(self)
         heading = QLabel("<h2>Contenus des 1000 premiers jours</h2>")
+        heading.setWordWrap(True)
         layout.addWidget(heading)
         self.search = QLineEdit()
         self.search.setObjectName("recherche-contenus")
@@ -118,7 +125,7 @@ class ContenusPage(Page):
         splitter.addWidget(self._build_reader())
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 560])
+        splitter.setSizes([450, 550])
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -145,26 +152,41 @@ class ContenusPage(Page):
 
     # -- layout --------------------------------------------------------------------------------
     def _build_left(self) -> QWidget:
+        """Filters and the family form scroll on their own when the text is large; the list keeps its lines."""
         left = QWidget()
-        column = QVBoxLayout(left)
+        outer = QVBoxLayout(left)
+        outer.setContentsMargins(0, 0, 0, 0)
+        controls = self.controls = QWidget()
+        controls.installEventFilter(self)  # its height follows what it holds (form folded, result shown)
+        column = QVBoxLayout(controls)
         column.setContentsMargins(0, 0, 0, 0)
+        self.controls_area = QScrollArea()
+        self.controls_area.setObjectName("contenus-filtres")
+        self.controls_area.setWidgetResizable(True)
+        self.controls_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.controls_area.setWidget(controls)
+        outer.addWidget(self.controls_area)
         filters = QFormLayout()
         filters.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        filters.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # large text: field under its label
         self.stage_combo = QComboBox()
         self.stage_combo.setObjectName("filtre-etape")
         self.stage_combo.setAccessibleName("Filtrer par étape")
         self.theme_combo = QComboBox()
         self.theme_combo.setObjectName("filtre-thematique")
         self.theme_combo.setAccessibleName("Filtrer par thématique")
-        self.favourites_only = QCheckBox("Favoris")
+        for combo in (self.stage_combo, self.theme_combo):  # long names do not widen the page
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(
+                25
+            )  # « Suite et fin de grossesse » whole; wraps under its label at large text
+        self.favourites_only = QCheckBox("Favoris seulement")
         self.favourites_only.setObjectName("filtre-favoris")
         self.favourites_only.setToolTip("N'afficher que vos articles favoris")
         self.favourites_only.setAccessibleName("Favoris seulement")
-        theme_row = QHBoxLayout()
-        theme_row.addWidget(self.theme_combo, 1)
-        theme_row.addWidget(self.favourites_only)
         filters.addRow("Étape :", self.stage_combo)
-        filters.addRow("Thématique :", theme_row)
+        filters.addRow("Thématique :", self.theme_combo)
         column.addLayout(filters)
 
         self.situation_box = SituationBox()
@@ -174,11 +196,15 @@ class ContenusPage(Page):
         self.situation_label.setWordWrap(True)
         self.situation_label.hide()
         column.addWidget(self.situation_label)
+        column = outer
 
         self.count_label = QLabel()
         self.count_label.setWordWrap(True)
         self.count_label.setObjectName("contenus-compte")
-        column.addWidget(self.count_label)
+        count_row = QHBoxLayout()
+        count_row.addWidget(self.count_label, 1)
+        count_row.addWidget(self.favourites_only, 0, Qt.AlignmentFlag.AlignTop)
+        column.addLayout(count_row)
         self.model = ContentListModel(self)
         self.list = QListView()
         self.list.setObjectName("liste-contenus")
@@ -192,7 +218,35 @@ class ContenusPage(Page):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setAlternatingRowColors(True)
         column.addWidget(self.list, 1)
+        self._keep_list_lines()
         return left
+
+    def _keep_list_lines(self) -> None:
+        """About eight lines of list at any text size; the filters above take what is left, and scroll."""
+        line = self.fontMetrics().height()
+        self.list.setMinimumHeight(line * 8)
+        left = self.controls_area.parentWidget()
+        room = (left.height() if left is not None else 0) - self.list.minimumHeight() - line * 3
+        bar = self.controls_area.verticalScrollBar().sizeHint().width()
+        self.controls_area.setMinimumWidth(self.controls.minimumSizeHint().width() + bar)  # nothing cut at the right
+        wanted = self.controls.sizeHint().height()
+        height = max(line * 3, min(wanted, room))
+        if height != self.controls_area.height() or self.controls_area.minimumHeight() != height:
+            self.controls_area.setFixedHeight(height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # Ctrl++ / Ctrl+- change the application font
+            self._keep_list_lines()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._keep_list_lines()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.controls and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self._keep_list_lines)
+        return super().eventFilter(watched, event)
 
     def _build_reader(self) -> QWidget:
         right = QWidget()
@@ -201,6 +255,7 @@ class ContenusPage(Page):
         bar = QHBoxLayout()
         self.favourite_button = QPushButton()
         self.favourite_button.setObjectName("bouton-favori")
+        self.favourite_button.setCheckable(True)
         self.favourite_button.setEnabled(False)
         self._set_favourite_button(False)
         self.print_button = QPushButton("Imprimer…")
@@ -366,8 +421,6 @@ class ContenusPage(Page):
                 if count
                 else f"Aucun résultat pour « {text} »."
             )
-            if any(h.kind == KIND_DIRECTORY for h in hits):
-                summary += " Un clic sur une structure l'ouvre dans l'Annuaire."
             if hits.directory_broad:
                 summary += " Annuaire : trop de structures correspondent, précisez (une commune, un nom…)."
             self.count_label.setText(summary)
@@ -479,9 +532,13 @@ class ContenusPage(Page):
         return True
 
     def _set_favourite_button(self, favourite: bool) -> None:
+        """A short toggle (« ★ Favori » pressed when it is one) so the bar fits at 200 % text."""
         self.favourite_button.setProperty("favori", favourite)
-        self.favourite_button.setText("★ Retirer des favoris" if favourite else "☆ Ajouter aux favoris")
-        self.favourite_button.setAccessibleName(self.favourite_button.text())
+        self.favourite_button.setChecked(favourite)
+        self.favourite_button.setText("★ Favori" if favourite else "☆ Favori")
+        what = "Retirer l'article des favoris" if favourite else "Ajouter l'article aux favoris"
+        self.favourite_button.setAccessibleName(what)
+        self.favourite_button.setToolTip(what)
 
     def toggle_favourite(self) -> None:
         article = self.current_article
@@ -584,10 +641,11 @@ class ContenusPage(Page):
                 return
             found = calendar.situation
             stage = next((s for s in self.stages if s.id == found.stage_id), None)
+            where = html.escape(typeset(found.position))
             self.situation_label.setText(
-                f"Étape : <b>{html.escape(stage.name)}</b> ({html.escape(found.position)})"
+                f"{typeset('Étape :')} <b>{html.escape(stage.name)}</b> — {where}"
                 if stage
-                else f"Hors des 1000 premiers jours ({html.escape(found.position)})."
+                else f"Hors des 1000 premiers jours — {where}."
             )
             self.situation_label.show()
             self._show_nothing()

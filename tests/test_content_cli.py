@@ -63,7 +63,7 @@ def test_stage_bad_input_is_one_french_line(content_store: Store, data_dir: Path
 
 def test_stage_from_a_last_period_or_a_dating_scan(content_store: Store, data_dir: Path) -> None:
     content_store.close()
-    period = run("etape", "--ddr", "01/01/2026", "--aujourdhui", "01/07/2026", "--json", data=data_dir)
+    period = run_cli("etape", "--ddr", "01/01/2026", "--aujourdhui", "01/07/2026", "--json")
     assert period.returncode == 0, period.stderr
     payload = json.loads(period.stdout)
     assert payload["terme"] == "2026-10-15"  # 41 SA after the first day of the last period
@@ -72,10 +72,10 @@ def test_stage_from_a_last_period_or_a_dating_scan(content_store: Store, data_di
     assert "examen-prenatal-5e-mois" in late  # due on 4 June 2026 (term − 133 days)
     assert all(e["date"] < "2026-07-01" for e in payload["a_rattraper"])
     assert all(e["date"] >= "2026-07-01" for e in payload["evenements"])
-    scan = run("etape", "--echographie", "15032026", "--sa", "12+3", "--aujourdhui", "2026-07-01", data=data_dir)
+    scan = run_cli("etape", "--echographie", "15032026", "--sa", "12+3", "--aujourdhui", "2026-07-01")
     assert scan.returncode == 0, scan.stderr
     assert scan.stdout.startswith("Étape au 01/07/2026 : Suite et fin de grossesse (27 SA et 6 jours).")
     assert "À rattraper" in scan.stdout
-    missing = run("etape", "--echographie", "15/03/2026", data=data_dir)
+    missing = run_cli("etape", "--echographie", "15/03/2026")
     assert missing.returncode == 2
     assert "--sa 12+3" in missing.stderr and "Traceback" not in missing.stderr

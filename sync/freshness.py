@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from milpj_desktop.frenchdates import local_moment, long_moment, moment_since
+from milpj_desktop.frenchdates import clock_time, local_moment, long_moment, moment_since, short_date
 from sync.protocol import COLLECTIONS, Collection
 from sync.state import RunResult, last_run, last_successful_run, stream_freshness
 
@@ -150,6 +150,31 @@ def last_sync_phrase(freshness: Freshness) -> str:
     text = f"Dernière synchronisation réussie : {when_text(run_moment(success))}"
     if freshness.attempt_failed_after_success:
         text += f" — {_attempt_tail(attempt, local_moment(run_moment(success)))}"
+    return text
+
+
+def _short(iso: str) -> str:
+    moment = local_moment(iso)
+    return f"{short_date(moment.date())} à {clock_time(moment)}" if moment is not None else "date inconnue"
+
+
+def last_sync_compact(freshness: Freshness) -> str:
+    """The same as last_sync_phrase where room is short: « Réussie le 03/12/2026 à 14 h 05 — échec à 15 h 10 »."""
+    attempt, success = freshness.last_attempt, freshness.last_success
+    if attempt is None:
+        return "Jamais synchronisé"
+    status = "échec" if attempt.status == "echec" else STATUSES.get(attempt.status, attempt.status)
+    if success is None:
+        return f"Aucune synchronisation réussie — {status} le {_short(run_moment(attempt))}"
+    text = f"Synchronisé le {_short(run_moment(success))}"
+    if freshness.attempt_failed_after_success:
+        moment, since = local_moment(run_moment(attempt)), local_moment(run_moment(success))
+        when = (
+            f"à {clock_time(moment)}"
+            if moment and since and moment.date() == since.date()
+            else f"le {_short(run_moment(attempt))}"
+        )
+        text += f" — {status} {when}"
     return text
 
 

@@ -16,7 +16,14 @@ from milpj_desktop.store import Store
 from milpj_desktop.typography import grouped
 from sync import errors
 from sync.engine import apply_subscription
-from sync.freshness import content_phrase, directory_phrase, last_sync_phrase, read_freshness, server_phrase
+from sync.freshness import (
+    content_phrase,
+    directory_phrase,
+    last_sync_compact,
+    last_sync_phrase,
+    read_freshness,
+    server_phrase,
+)
 from sync.protocol import Collection
 from sync.state import RUNS_KEPT, finish_run, last_run_that_brought, recent_runs, start_run
 from tests.test_sync_support import SyncServer, directory_sample, fill, request_for, running_server, synchronise
@@ -83,6 +90,8 @@ def test_a_failed_attempt_keeps_the_last_success(store: Store, server: SyncServe
     told = last_sync_phrase(after_failure)
     assert told.startswith(last_sync_phrase(after_success) + " — échec de la dernière tentative ")
     assert server_phrase(after_failure.last_attempt) == "Serveur injoignable"
+    compact = last_sync_compact(after_failure)
+    assert compact.startswith("Synchronisé le ") and " — échec " in compact and len(compact) < len(told)
     # the last run that brought something is still the success, not the empty failed attempt
     brought = last_run_that_brought(store.conn)
     assert brought is not None and brought.run_id == success.run_id

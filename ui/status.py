@@ -6,7 +6,7 @@ from typing import Any
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.worker import TaskContext
-from sync.freshness import Freshness, last_sync_phrase, read_freshness, server_phrase
+from sync.freshness import Freshness, last_sync_compact, last_sync_phrase, read_freshness, server_phrase
 from sync.state import RunResult
 from ui.context import AppContext
 from ui.qt import QLabel, QObject, QPainter, QSize, Qt
@@ -36,14 +36,24 @@ class ElidedLabel(QLabel):
         hint = super().minimumSizeHint()
         return QSize(min(hint.width(), 12 * self.fontMetrics().averageCharWidth()), hint.height())
 
+    compact = ""  # a shorter wording drawn when the whole text does not fit
+
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
         self.setAccessibleDescription(text)
 
+    def set_texts(self, text: str, compact: str) -> None:
+        self.compact = compact
+        self.setText(text)
+
     def paintEvent(self, event: Any) -> None:
         rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        metrics = self.fontMetrics()
+        shown = self.text()
+        if self.compact and metrics.horizontalAdvance(shown) > rect.width():
+            shown = self.compact
+        shown = metrics.elidedText(shown, Qt.TextElideMode.ElideRight, rect.width())
         painter = QPainter(self)
         painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
         painter.end()
@@ -62,7 +72,7 @@ class SyncStatus(QObject):
         self.sync_label = ElidedLabel()
         self.sync_label.setObjectName("derniere-synchro")
         self.sync_label.setAccessibleName("Dernière synchronisation")
-        self.sync_label.setText(LOCKED_TEXT)
+        self.sync_label.set_texts(LOCKED_TEXT, "")
         app.connection_changed.connect(self._show_connection)
         app.changed.connect(self._on_changed)
         self._show_connection(app.online)
@@ -82,11 +92,11 @@ class SyncStatus(QObject):
 
     def _show(self, freshness: Freshness) -> None:
         self.attempt = freshness.last_attempt
-        self.sync_label.setText(last_sync_text(freshness))
+        self.sync_label.set_texts(last_sync_text(freshness), last_sync_compact(freshness))
         self._show_connection(self.app.online)
 
     def forget(self) -> None:
         """On lock: nothing read from the store stays on screen."""
         self.attempt = None
-        self.sync_label.setText(LOCKED_TEXT)
+        self.sync_label.set_texts(LOCKED_TEXT, "")
         self._show_connection(self.app.online)

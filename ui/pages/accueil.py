@@ -109,7 +109,7 @@ def summary_html(summary: Summary) -> str:
         lines.append(f"Articles favoris : {_plural(summary.favourites, 'article', 'articles')}.")
     if summary.pending_corrections:
         lines.append(
-            f"{_plural(summary.pending_corrections, 'signalement', 'signalements')} de correction en attente d'envoi "
+            f"{_plural(summary.pending_corrections, 'signalement', 'signalements')} de correction en attente d’envoi "
             "(ils partiront à la prochaine synchronisation)."
         )
     return "".join(f"<p>{line}</p>" for line in lines)
@@ -117,7 +117,7 @@ def summary_html(summary: Summary) -> str:
 
 TASKS = (
     ("Consulter les articles par étape", "page-contenus", "Ctrl+2"),
-    ("Trouver un contact près d'une famille", "page-annuaire", "Ctrl+3"),
+    ("Trouver un contact près d’une famille", "page-annuaire", "Ctrl+3"),
     ("Imprimer une fiche pour une famille", "page-fiches", "Ctrl+4"),
     ("Synchroniser avec le serveur national", "page-synchronisation", "Ctrl+5"),
 )
@@ -141,7 +141,7 @@ class AccueilPage(Page):
         self.search.setPlaceholderText(
             "Rechercher un article ou une structure, puis Entrée — ex. : sommeil, PMI Besançon"
         )
-        self.search.setAccessibleName("Rechercher dans les contenus et l'annuaire")
+        self.search.setAccessibleName("Rechercher dans les contenus et l’annuaire")
         self.search_button = QPushButton("Rechercher")
         self.search_button.setAccessibleName("Rechercher")
         search_row.addWidget(self.search, 1)
@@ -176,7 +176,7 @@ class AccueilPage(Page):
 
         self.help = QLabel(
             "<p>Changez de page avec le menu de gauche ou <b>Ctrl+1</b> à <b>Ctrl+6</b>. <b>Ctrl+F</b> cherche dans "
-            "la page, <b>Ctrl+L</b> verrouille immédiatement vos données, <b>F1</b> ouvre l'aide (tâches pas à pas et raccourcis).</p>"
+            "la page, <b>Ctrl+L</b> verrouille immédiatement vos données, <b>F1</b> ouvre l’aide (tâches pas à pas et raccourcis).</p>"
         )
         self.help.setWordWrap(True)
         layout.addWidget(self.help)

@@ -23,12 +23,13 @@ from sync.freshness import (
     when_text,
 )
 from sync.outbox import OUTBOX, OutboxState, outbox_state
-from sync.protocol import parse_departements
-from sync.state import RunResult, last_run_that_brought, recent_runs
+from sync.protocol import COLLECTIONS, parse_departements
+from sync.state import CollectionResult, RunResult, last_run_that_brought, recent_runs
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import (
     QCheckBox,
+    QEvent,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -46,7 +47,7 @@ from ui.scrolled import scrolled_body
 from ui.sync_controller import SyncController, is_configured
 
 HISTORY = 10  # runs shown, plus the last one that brought something when it is older
-COLUMNS = ["Synchronisation", "Ajoutés", "Modifiés", "Supprimés", "Refusés", "État"]
+COLUMNS = ["Synchronisation", "État", "Ajoutés", "Modifiés", "Supprimés", "Refusés"]  # figures last, right-aligned
 SHORT_REASONS = {
     "manuelle": "à la main",
     "démarrage": "au démarrage",
@@ -108,20 +109,23 @@ def outcome_text(run: RunResult) -> str:
     return f"{head} : {', '.join(parts)} (détail ci-dessous)."
 
 
+ORDER = [c.value for c in COLLECTIONS] + [OUTBOX]
+
+
+def _protocol_order(result: CollectionResult) -> int:
+    return ORDER.index(result.collection) if result.collection in ORDER else len(ORDER)
+
+
 def _align_numbers(item: QTreeWidgetItem) -> None:
-    for column in range(1, 5):
+    for column in range(2, 6):
         item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _summary_html(view: SyncView) -> str:
-    freshness = view.freshness
-    lines = [html.escape(last_sync_phrase(freshness) + ".")]
-    attempt = freshness.last_attempt
-    if attempt is not None and attempt.message and freshness.attempt_failed_after_success:
-        lines.append(html.escape(f"Dernière tentative : {attempt.message}"))
+    lines = [html.escape(last_sync_phrase(view.freshness) + ".")]
     brought = view.brought
     if brought is None:
-        lines.append("Rien n'a encore été reçu du serveur.")
+        lines.append("Rien n’a encore été reçu du serveur.")
     else:
         reason = reason_text(brought)
         origin = f" ({reason})" if reason else ""
@@ -147,7 +151,7 @@ class SynchronisationPage(Page):
         heading.setWordWrap(True)
         layout.addWidget(heading)
 
-        server = QGroupBox("Serveur et inscription de l'appareil")
+        server = QGroupBox("Serveur et inscription de l’appareil")
         form = QFormLayout(server)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.server_url = QLineEdit()
@@ -158,14 +162,14 @@ class SynchronisationPage(Page):
         self.departements = QLineEdit()
         self.departements.setPlaceholderText("ex. 25, 39, 70")
         self.ca_bundle = QLineEdit()
-        self.ca_bundle.setPlaceholderText("facultatif : fichier .pem de l'autorité de votre structure")
+        self.ca_bundle.setPlaceholderText("facultatif : fichier .pem de l’autorité de votre structure")
         self.proxy = QLineEdit()
         self.proxy.setPlaceholderText("facultatif : http://proxy.exemple.fr:3128")
         for field, label in (
             (self.server_url, "Adresse du serveur"),
-            (self.token, "Jeton d'inscription"),
-            (self.departements, "Départements de l'annuaire"),
-            (self.ca_bundle, "Certificats d'autorité"),
+            (self.token, "Jeton d’inscription"),
+            (self.departements, "Départements de l’annuaire"),
+            (self.ca_bundle, "Certificats d’autorité"),
             (self.proxy, "Proxy"),
         ):
             field.setAccessibleName(label)
@@ -217,9 +221,12 @@ class SynchronisationPage(Page):
         self.table = QTreeWidget()
         self.table.setObjectName("resultats-synchro")
         self.table.setHeaderLabels(COLUMNS)
-        self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the date elides, the figures stay whole
         self.table.setAccessibleName("Historique des synchronisations et résultat par collection")
-        self.table.setMinimumHeight(9 * self.table.fontMetrics().height())
+        self._fit_table()
         box.addWidget(self.table)
         layout.addWidget(results)
 
@@ -270,8 +277,21 @@ class SynchronisationPage(Page):
         self._show_runs(view)
         self._show_outbox(view.outbox)
 
+    def _fit_table(self) -> None:
+        """Room for about ten rows whatever the text size."""
+        self.table.setMinimumHeight(11 * self.table.fontMetrics().height())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._fit_table()
+        super().changeEvent(event)
+
     def _show_runs(self, view: SyncView) -> None:
         self.table.clear()
+        attempt = view.freshness.last_attempt
+        failed = view.freshness.attempt_failed_after_success and attempt is not None and attempt.message
+        if failed and attempt is not None and not self.status.text():  # after a restart: say it once, here
+            self.status.setText(f"Dernière tentative : {attempt.message}")
         self.brought_id = view.brought.run_id if view.brought is not None else None
         if not view.runs:
             self.summary.setText("Jamais synchronisé.")
@@ -288,35 +308,37 @@ class SynchronisationPage(Page):
         reason = SHORT_REASONS.get(run.reason, run.reason)
         label = short_when(run_moment(run)) + (f" ({reason})" if reason else "")
         status = STATUSES.get(run.status, run.status)
-        if run.status == "reussie" and not run.brought_something:
-            status = "réussie, rien de nouveau"
-        item = QTreeWidgetItem([label, *(grouped(n) for n in arrivals(run)), status])
+        item = QTreeWidgetItem([label, status, *(grouped(n) for n in arrivals(run))])
         tip = f"Synchronisation du {when_text(run_moment(run))}"
         if reason_text(run):
             tip += f" ({reason_text(run)})"
         item.setToolTip(0, tip)
         if run.message:
-            item.setToolTip(5, run.message)
+            item.setToolTip(1, run.message)
         _align_numbers(item)
-        for result in run.collections.values():
+        for result in sorted(run.collections.values(), key=_protocol_order):
+            if not (result.added or result.changed or result.deleted or result.failed or result.status != "reussie"):
+                continue  # what really arrived: a collection with nothing new is not listed
             child = QTreeWidgetItem(
                 [
                     result.label.capitalize(),
+                    STATUSES.get(result.status, result.status),
                     grouped(result.added),
                     grouped(result.changed),
                     grouped(result.deleted),
                     grouped(result.failed),
-                    STATUSES.get(result.status, result.status),
                 ]
             )
             if result.message:
-                child.setToolTip(5, result.message)
+                child.setToolTip(1, result.message)
             _align_numbers(child)
             item.addChild(child)
+        if item.childCount() == 0:
+            item.addChild(QTreeWidgetItem(["Rien de nouveau"]))
         return item
 
     def _show_outbox(self, state: OutboxState) -> None:
-        text = f"Corrections signalées : {grouped(state.pending)} en attente d'envoi, {grouped(state.sent)} envoyée(s)."
+        text = f"Corrections signalées : {grouped(state.pending)} en attente d’envoi, {grouped(state.sent)} envoyée(s)."
         if state.last_error:
             text += f" Dernier essai : {state.last_error}"
         self.outbox.setText(text)
@@ -359,7 +381,7 @@ class SynchronisationPage(Page):
 
     def synchronise(self) -> None:
         if not is_configured(self.app.settings):
-            self.status.setText("Indiquez l'adresse du serveur et le jeton d'inscription, puis enregistrez.")
+            self.status.setText("Indiquez l’adresse du serveur et le jeton d’inscription, puis enregistrez.")
             return
         if not self.controller.start("manuelle"):
             self.status.setText("Une synchronisation est déjà en cours.")
@@ -389,9 +411,7 @@ class SynchronisationPage(Page):
         if run is None:
             self.status.setText("Synchronisation annulée : les pages déjà reçues sont conservées.")
         else:
-            text = outcome_text(run)
-            self.status.setText(text)
-            self.app.show_status(text)
+            self.status.setText(outcome_text(run))  # the status bar's own label tells the rest of the window
 
     def _failed(self, message: str) -> None:
         self._ended()

@@ -129,7 +129,7 @@ class AccueilPage(Page):
 
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
-        layout = QVBoxLayout(scrolled_body(self, "defilement-accueil"))
+        layout = QVBoxLayout(scrolled_body(self, "defilement-accueil", "Contenu de l’accueil"))
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         heading = QLabel(f"<h1>{html.escape(PRODUCT_NAME)}</h1>")
         heading.setWordWrap(True)

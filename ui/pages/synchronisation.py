@@ -145,7 +145,7 @@ class SynchronisationPage(Page):
     def __init__(self, app: AppContext) -> None:
         super().__init__(app)
         self.controller = SyncController(app)
-        layout = QVBoxLayout(scrolled_body(self, "defilement-synchro"))
+        layout = QVBoxLayout(scrolled_body(self, "defilement-synchro", "Réglages et résultats de la synchronisation"))
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         heading = QLabel("<h2>Synchronisation avec le serveur national</h2>")
         heading.setWordWrap(True)

@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.print_action = self._action(
-            "&Imprimer…", self.print_page, [QKeySequence.StandardKey.Print], tip="Imprimer la fiche affichée"
+            "&Imprimer…", self.print_page, [QKeySequence.StandardKey.Print], tip="Imprimer la fiche de la page affichée"
         )
         self.lock_action = self._action("&Verrouiller maintenant", self.lock, ["Ctrl+L"], tip="Verrouiller les données")
         self.quit_action = self._action("&Quitter", self.close, ["Ctrl+Q"], tip=f"Fermer {PRODUCT_SHORT}")

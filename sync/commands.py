@@ -15,6 +15,7 @@ from milpj_desktop import paths
 from milpj_desktop.commands.common import open_store
 from milpj_desktop.errors import KnownError
 from milpj_desktop.settings import Settings, load_settings, save_settings
+from milpj_desktop.typography import grouped
 from sync.protocol import parse_departements
 
 TOKEN_ENV = "MILPJ_JETON"
@@ -76,6 +77,7 @@ def _settings_for(args: argparse.Namespace, settings: Settings) -> tuple[Setting
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync import errors
     from sync.engine import DirectAccess, Progress, SyncEngine, SyncRequest
+    from sync.freshness import content_phrase, directory_phrase, read_freshness
     from sync.protocol import DEFAULT_LIMIT
     from sync.verify import verify_convergence
 
@@ -113,6 +115,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         if tty:
             print(file=sys.stderr)
         convergence = verify_convergence(access, request) if args.verifier else None
+        freshness = read_freshness(store.conn)
     finally:
         store.close()
     if args.json:
@@ -120,6 +123,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     else:
         print(f"Synchronisation avec {run.server} : {_STATUS.get(run.status, run.status)}.")
         _print_table(run)
+        print(f"{content_phrase(freshness)}.")
+        print(f"{directory_phrase(freshness)}.")
         if convergence is not None:
             for name, check in convergence.items():
                 verdict = "identique au serveur" if check["identique"] else "DIFFÉRENT du serveur"
@@ -136,7 +141,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _print_table(run: Any) -> None:
     print(f"{'collection':<22}{'ajoutés':>9}{'modifiés':>10}{'supprimés':>11}{'échecs':>8}")
     for result in run.collections.values():
-        print(f"{result.label:<22}{result.added:>9}{result.changed:>10}{result.deleted:>11}{result.failed:>8}")
+        added, changed, deleted, failed = (
+            grouped(n) for n in (result.added, result.changed, result.deleted, result.failed)
+        )
+        print(f"{result.label:<22}{added:>9}{changed:>10}{deleted:>11}{failed:>8}")
         if result.message:
             print(f"  {result.message}")
 

@@ -36,6 +36,7 @@ def test_synchroniser_prints_table_then_json(server: SyncServer, data_dir: Path)
     done = _run("synchroniser", "--serveur", server.url, "--departements", DEPTS)
     assert done.returncode == 0, done.stderr
     assert "Synchronisation avec" in done.stdout and "réussie" in done.stdout
+    assert "\nContenus à jour du " in done.stdout and "\nAnnuaire à jour du " in done.stdout
     lines = {
         line.split()[0]: line.split()[1:] for line in done.stdout.splitlines()[2:] if line and not line[0].isspace()
     }

@@ -7,6 +7,7 @@ runs them on the thread that owns the connection (the window's store worker) or 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import random
@@ -20,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 import requests
 
 from milpj_desktop.directory import indexing
+from milpj_desktop.errors import KnownError
 from milpj_desktop.store import Store
 from milpj_desktop.typography import grouped
 from milpj_desktop.upkeep import finish_pending
@@ -274,6 +276,10 @@ class SyncEngine:
                 run.error = type(exc).__name__  # the window tells an unreachable server from a refusal
                 self._close_run(run, http, "echec", exc.message)
                 exc.run = run  # the command line prints the table too
+                raise
+            except KnownError as exc:  # the store or the disk refused (full, read-only, I/O error)
+                with contextlib.suppress(KnownError):  # recording the failure may need the same disk
+                    self._close_run(run, http, "echec", exc.message)
                 raise
             finally:
                 self.checker.close()

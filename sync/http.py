@@ -24,6 +24,7 @@ import requests
 import requests.exceptions as rex
 
 from milpj_desktop import __version__
+from milpj_desktop.errors import FileWriteError
 from milpj_desktop.worker import Cancelled
 from sync import errors
 from sync.protocol import API_PREFIX, CURSOR_EXPIRED, MAX_PAGE_BYTES
@@ -325,6 +326,8 @@ class SyncHttp:
                         raise errors.BadAsset(name, "plus long qu'annoncé")
                 out.flush()
                 os.fsync(out.fileno())
+        except OSError as exc:  # disk full, read-only…: a French known error, the partial file kept for a resume
+            raise FileWriteError(part.parent.parent / name, exc) from exc
         finally:
             resp.close()
 

@@ -4,8 +4,6 @@ commands when the tests may mount one."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +19,11 @@ from milpj_desktop.store import Store
 from milpj_desktop.store.errors import StoreFull
 from milpj_desktop.upkeep import check_store
 from tests.conftest import PASSPHRASE, run_cli
+from tests.perf import fiabilite_disque as disque
+from tests.test_sync_support import TOKEN, SyncServer, departements_of, directory_sample
+
+ENTRIES = directory_sample(2500, seed=9)  # what the reference server holds (the `server` fixture)
+DEPTS = ",".join(sorted(departements_of(ENTRIES)))
 
 
 def _national_count(store: Store) -> int:
@@ -77,37 +80,14 @@ def test_a_busy_store_and_a_damaged_page_met_while_fetching_are_classified_too(s
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 24 MB tmpfs (needs root: skipped elsewhere; the max_page_count test above always runs)."""
-    mount = tmp_path / "disque"
-    mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("monter un tmpfs demande les droits root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"tmpfs impossible ici : {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    with disque.mounted_tmpfs(tmp_path / "disque") as mounted:
+        if not mounted:
+            pytest.skip("monter un tmpfs demande les droits root")
+        yield tmp_path / "disque"
 
 
-def _fill(disk: Path, leave: int, name: str = "remplissage") -> Path:
-    """Write a filler file so that only about `leave` bytes stay free on `disk`."""
-    stats = os.statvfs(disk)
-    free = stats.f_bavail * stats.f_frsize
-    filler = disk / name
-    with filler.open("wb") as handle:
-        handle.write(b"\0" * max(0, free - leave))
-    return filler
-
-
-def _one_french_line(done: subprocess.CompletedProcess[str], *words: str) -> str:
-    assert done.returncode == 2, (done.returncode, done.stderr)
-    assert "Traceback" not in done.stderr
-    line = done.stderr.strip()
-    assert line.count("\n") == 0, line
-    for word in words:
-        assert word in line, line
-    return line
+def _one_french_line(done: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert disque.french_line(done, *words) == ""
 
 
 def test_really_full_disk_under_the_commands(small_disk: Path, tmp_path: Path) -> None:
@@ -116,10 +96,10 @@ def test_really_full_disk_under_the_commands(small_disk: Path, tmp_path: Path) -
     assert run_cli("init", env=env).returncode == 0
     csv_file = tmp_path / "annuaire.csv"
     write_csv(csv_file, fictitious_entries(3000, seed=11))  # several MB once stored
-    filler = _fill(small_disk, leave=200_000)
+    filler = disque.fill(small_disk, leave=200_000)
 
     _one_french_line(run_cli("annuaire", "importer", str(csv_file), env=env), "disque est plein", "Libérez")
-    rest = _fill(small_disk, leave=0, name="reste")
+    rest = disque.fill(small_disk, leave=0, name="reste")
     export = small_disk / "export.csv"
     _one_french_line(run_cli("annuaire", "exporter", "--csv", str(export), env=env), "disque est plein")
     assert not export.exists() and not list(small_disk.glob(".export.csv*"))  # no half-written file
@@ -143,7 +123,7 @@ def test_full_disk_during_a_change_of_passphrase_changes_nothing(small_disk: Pat
     data = small_disk / "donnees"
     env = {"MILPJ_DATA_DIR": str(data)}
     assert run_cli("init", env=env).returncode == 0
-    _fill(small_disk, leave=0)
+    disque.fill(small_disk, leave=0)
     done = run_cli("phrase-secrete", env={**env, "MILPJ_NOUVELLE_PASSPHRASE": "une autre phrase secrète"})
     _one_french_line(done, "disque est plein")
     for leftover in small_disk.glob("remplissage"):
@@ -154,8 +134,29 @@ def test_full_disk_during_a_change_of_passphrase_changes_nothing(small_disk: Pat
 def test_a_file_we_write_on_a_full_disk(small_disk: Path) -> None:
     target = small_disk / "export.csv"
     target.write_text("ancien export\n", encoding="utf-8")
-    _fill(small_disk, leave=0)
+    disque.fill(small_disk, leave=0)
     with pytest.raises(FileWriteError) as info:
         write_csv(target, fictitious_entries(200, seed=2))
     assert "le disque est plein" in info.value.message and str(target) in info.value.message
     assert target.read_text(encoding="utf-8") == "ancien export\n"  # the previous file is untouched
+
+
+def test_a_synchronisation_into_a_full_disk(small_disk: Path, server: SyncServer) -> None:
+    """The store fills during a first load: one French line, the run recorded if it can be, and once
+    space returns the next synchronisation converges to the server."""
+    data = small_disk / "donnees"
+    env = {"MILPJ_DATA_DIR": str(data), "MILPJ_JETON": TOKEN}
+    assert run_cli("init", env=env).returncode == 0
+    filler = disque.fill(small_disk, leave=300_000)
+    args = ("synchroniser", "--serveur", server.url, "--departements", DEPTS, "--par-page", "200")
+    _one_french_line(run_cli(*args, env=env), "disque est plein")
+    filler.unlink()
+    again = run_cli(*args, "--verifier", env=env)
+    assert again.returncode == 0, again.stderr
+    checked = run_cli("verifier", env=env)
+    assert checked.returncode == 0 and "aucune anomalie" in checked.stdout, checked.stderr
+    store = Store.open(data / "milpj.db", PASSPHRASE)
+    try:
+        assert _national_count(store) == len(ENTRIES)
+    finally:
+        store.close()

@@ -29,7 +29,7 @@ from ui.contenus_list import ContentListModel, ListRow
 from ui.context import AppContext
 from ui.ops import Runner
 from ui.pages.contenus import SEARCH_LIMIT, ContenusPage
-from ui.qt import QApplication, QFont, Qt
+from ui.qt import QAbstractSpinBox, QApplication, QFont, Qt, QWidget
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +65,8 @@ def on_store(page: ContenusPage, fn: Callable[[TaskContext], T]) -> T:
 def plain(text: str) -> str:
     """A text as the reading view's toPlainText() gives it back: typeset, no-break spaces made plain."""
     return typeset(text).replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def _folded_words(text: str) -> list[str]:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.findall(r"[a-z0-9]+", plain)
@@ -460,3 +462,19 @@ def test_nothing_is_squashed_or_cut_at_large_text(
         assert page.minimumSizeHint().width() <= width
     finally:
         app.setFont(base)
+
+
+def test_every_control_a_keyboard_reaches_has_a_french_name(qtbot: QtBot, page: ContenusPage) -> None:
+    page.situation_box.choose("echographie")  # every field of the form shown
+    page.list.setCurrentIndex(page.model.index(0, 0))
+    qtbot.waitUntil(page.print_button.isEnabled, timeout=5000)
+    reached = [
+        w
+        for w in page.findChildren(QWidget)
+        if w.isVisible()
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and not isinstance(w.parentWidget(), QAbstractSpinBox)  # a spin box's inner line edit: the box speaks
+    ]
+    assert len(reached) >= 12
+    unnamed = [f"{type(w).__name__} {w.objectName()}" for w in reached if not w.accessibleName().strip()]
+    assert unnamed == []

@@ -162,6 +162,8 @@ class ContenusPage(Page):
         column.setContentsMargins(0, 0, 0, 0)
         self.controls_area = QScrollArea()
         self.controls_area.setObjectName("contenus-filtres")
+        self.controls_area.setAccessibleName("Filtres et situation d'une famille")
+        self.controls_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop of its own: its fields are
         self.controls_area.setWidgetResizable(True)
         self.controls_area.setFrameShape(QFrame.Shape.NoFrame)
         self.controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

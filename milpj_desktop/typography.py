@@ -81,6 +81,12 @@ def typeset(text: str) -> str:
     return text
 
 
+def apostrophes(text: str) -> str:
+    """Only the typographic apostrophe: every character keeps its place (search highlights stay put)."""
+    pattern, replacement = _RULES[0]
+    return pattern.sub(replacement, text)
+
+
 def _starts_with_vowel_sound(word: str) -> bool:
     lowered = word.lower()
     if not lowered:

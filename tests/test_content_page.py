@@ -478,3 +478,16 @@ def test_every_control_a_keyboard_reaches_has_a_french_name(qtbot: QtBot, page: 
     assert len(reached) >= 12
     unnamed = [f"{type(w).__name__} {w.objectName()}" for w in reached if not w.accessibleName().strip()]
     assert unnamed == []
+
+
+def test_list_rows_use_typographic_apostrophes_and_keep_their_highlights() -> None:
+    row = ListRow(
+        kind="article",
+        id="a",
+        title="L'allaitement d'abord",
+        snippet=Snippet("Qu'est-ce que l'allaitement ?", ((16, 27),)),
+        title_spans=((2, 13),),
+    )
+    shown = row.html(show_kind=False)
+    assert "<b>L\u2019<u>allaitement</u> d\u2019abord</b>" in shown
+    assert "Qu\u2019est-ce que l\u2019<b>allaitement</b> ?" in shown

@@ -12,6 +12,7 @@ from typing import Any
 
 from milpj_desktop.content.repository import BADGE_LABELS, ArticleSummary
 from milpj_desktop.content.search import KIND_ARTICLE, KIND_DIRECTORY, SearchHit, Snippet
+from milpj_desktop.typography import apostrophes
 from ui.qt import (
     QAbstractListModel,
     QAbstractTextDocumentLayout,
@@ -78,14 +79,15 @@ class ListRow:
         return BADGE_LABELS.get(self.badge) if self.badge else None
 
     def html(self, *, show_kind: bool) -> str:
-        head = [f"<b>{Snippet(self.title, self.title_spans).html(tag='u')}</b>"]
+        title = Snippet(apostrophes(self.title), self.title_spans)
+        head = [f"<b>{title.html(tag='u')}</b>"]
         if self.favourite:
             head.insert(0, f'<span style="color: #B34000;">{_FAVOURITE}</span>')
         if self.badge_label:
             head.append(f'<span style="{_BADGE_STYLE}">&nbsp;{html.escape(self.badge_label)}&nbsp;</span>')
         if show_kind:
             head.insert(0, f"<i>{html.escape(KIND_LABELS.get(self.kind, self.kind))} ·</i>")
-        body = self.snippet.html()
+        body = Snippet(apostrophes(self.snippet.text), self.snippet.spans).html()
         return " ".join(head) + (f"<br>{body}" if body else "")
 
     def accessible_text(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
@@ -62,3 +64,15 @@ def first_error(exc: ValidationError, *, skip: tuple[str, ...] = ()) -> tuple[st
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first["loc"] if str(p) not in skip)
     return where, french_reason(first)
+
+
+# Dates a record may carry (an update, a review): outside, it is a mistake or a hostile value.
+FIRST_DATE = dt.date(2000, 1, 1)
+LAST_DATE = dt.date(2099, 12, 31)
+
+
+def plausible_date(value: dt.date) -> None:
+    """Raise ValueError (French) for a date before 2000 or after 2099 (a datetime counts by its day)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"date {day.isoformat()} hors des bornes (de 2000 à 2099)")

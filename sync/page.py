@@ -3,15 +3,26 @@ each record against its pydantic model, no duplicate id, no change from outside 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from milpj_desktop.validation import first_error
+from milpj_desktop.validation import first_error, plausible_date
 from sync import errors
-from sync.protocol import LABELS, NDJSON, Change, Collection, PageHeader, page_checksum, record_id, record_model
+from sync.protocol import (
+    LABELS,
+    MAX_RECORD_BYTES,
+    NDJSON,
+    Change,
+    Collection,
+    PageHeader,
+    page_checksum,
+    record_id,
+    record_model,
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,10 @@ def _parse_changes(
     seen: set[tuple[str, str]] = set()
     last = since_seq
     for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_RECORD_BYTES:  # before parsing: a 7 MB field is never read
+            raise errors.BadPage(
+                what, f"ligne {number} : enregistrement trop volumineux (plus de {MAX_RECORD_BYTES >> 10} Ko)"
+            )
         try:
             change = model.model_validate_json(line)
         except ValidationError as exc:
@@ -133,6 +148,9 @@ def _parse_changes(
                 raise errors.BadPage(what, f"ligne {number} : enregistrement manquant")
             if record_id(collection, change.record) != change.id:
                 raise errors.BadPage(what, f"ligne {number} : identifiant de l'enregistrement différent")
+            problem = _date_problem(change.record) if collection != Collection.DIRECTORY else ""  # its model checks
+            if problem:
+                raise errors.BadPage(what, f"ligne {number} : {problem}")
         elif change.record is not None:
             raise errors.BadPage(what, f"ligne {number} : une suppression ne porte pas d'enregistrement")
         if departements is not None and change.op == "put":
@@ -142,3 +160,15 @@ def _parse_changes(
                 raise errors.BadPage(what, f"ligne {number} : département annoncé différent de celui de la fiche")
         changes.append(change)
     return Page(header=header, changes=changes, size=len(rest))
+
+
+def _date_problem(record: BaseModel) -> str:
+    """'' when every top-level date of the record is plausible (2000–2099), else why not."""
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        if isinstance(value, dt.date):
+            try:
+                plausible_date(value)
+            except ValueError as exc:
+                return f"champ « {name} » invalide : {exc}"
+    return ""

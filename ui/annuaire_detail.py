@@ -12,6 +12,7 @@ from milpj_desktop.directory.models import ACCESSIBILITY_LABELS, KIND_LABELS, LA
 from milpj_desktop.directory.phone import format_phone, tel_uri
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.errors import KnownError
+from milpj_desktop.shown import SHOWN_ITEMS, clip, clip_lines
 from milpj_desktop.worker import TaskContext
 from ui.ops import Runner
 from ui.qt import (
@@ -35,7 +36,10 @@ NOTE_DELAY_MS = 800  # a pause in typing this long saves the note
 def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str]) -> str:
     """The detail pane: every field a professional needs, hours first (public holidays known)."""
     entry = stored.entry
-    esc = html.escape
+
+    def esc(text: str) -> str:  # every field bounded: a huge stored value cannot freeze the pane
+        return html.escape(clip(text))
+
     status = open_status(entry.hours, now, departement=entry.departement)
     colour = "#18753C" if status.open_now else "#B34000"
     star = "★ " if stored.favourite else ""
@@ -46,7 +50,7 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
         + "</p>",
         f'<p><b style="color:{colour}">{esc(status.label)}</b></p>',
     ]
-    hours = describe_hours(entry.hours)
+    hours = clip_lines(describe_hours(entry.hours[:SHOWN_ITEMS]))
     if hours:
         parts.append("<p>" + "<br>".join(esc(line) for line in hours) + "</p>")
     address = ", ".join(p for p in (entry.address, f"{entry.postcode} {entry.commune}".strip()) if p)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.directory.phone import normalize_phone
+from milpj_desktop.validation import plausible_date
 
 Kind = Literal["structure", "professionnel"]
 Weekday = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -101,6 +102,15 @@ _LANG = re.compile(r"^[a-z]{2,3}$")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
+# Limits of one entry (documented in sync/PROTOCOLE.md): a server, an import file or a form cannot
+# make an entry that freezes a window or fills a disk.
+MAX_EMAIL = 254  # RFC 5321
+MAX_WEBSITE = 2000  # what every browser accepts
+MAX_PHONE = 40  # as typed, before normalising
+MAX_HOUR_RANGES = 14  # two ranges a day
+MAX_LANGUAGES = 30
+MAX_STAGES = 20
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -156,10 +166,10 @@ class DirectoryEntry(_Strict):
     phone: str = ""
     email: str = ""
     website: str = ""
-    hours: list[DayRange] = Field(default_factory=list)
+    hours: list[DayRange] = Field(default_factory=list, max_length=MAX_HOUR_RANGES)
     accessibility: Accessibility | None = None
-    languages: list[str] = Field(default_factory=list)
-    stages: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list, max_length=MAX_LANGUAGES)
+    stages: list[str] = Field(default_factory=list, max_length=MAX_STAGES)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     source: Line = ""
@@ -200,6 +210,8 @@ class DirectoryEntry(_Strict):
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str) -> str:
+        if len(value) > MAX_PHONE:
+            raise ValueError(f"numéro de téléphone trop long ({MAX_PHONE} caractères au plus)")
         return normalize_phone(value)
 
     @field_validator("email")
@@ -236,6 +248,12 @@ class DirectoryEntry(_Strict):
             raise ValueError(f"étape(s) inconnue(s) : {', '.join(unknown)}")
         return list(dict.fromkeys(value))
 
+    @field_validator("updated_at")
+    @classmethod
+    def _updated_at(cls, value: dt.datetime) -> dt.datetime:
+        plausible_date(value)
+        return value
+
     @model_validator(mode="after")
     def _coordinates(self) -> DirectoryEntry:
         if (self.latitude is None) != (self.longitude is None):
@@ -254,9 +272,13 @@ class DirectoryEntry(_Strict):
 
 def check_email(value: str) -> str:
     """A plausible e-mail address ('' allowed); 'mailto:' is dropped."""
+    if len(value) > MAX_EMAIL + 10:  # checked first: the value is not repeated in the message
+        raise ValueError(f"adresse électronique trop longue ({MAX_EMAIL} caractères au plus)")
     value = value.strip()
     if value.lower().startswith("mailto:"):
         value = value[7:]
+    if len(value) > MAX_EMAIL:
+        raise ValueError(f"adresse électronique trop longue ({MAX_EMAIL} caractères au plus)")
     if value and not _EMAIL.match(value):
         raise ValueError(f"adresse électronique « {value} » invalide")
     return value
@@ -264,6 +286,8 @@ def check_email(value: str) -> str:
 
 def check_website(value: str) -> str:
     """An http(s) address ('' allowed); 'www.exemple.fr' becomes 'https://www.exemple.fr'."""
+    if len(value.strip()) > MAX_WEBSITE:  # checked first: the value is not repeated in the message
+        raise ValueError(f"site web trop long ({MAX_WEBSITE} caractères au plus)")
     value = value.strip()
     if not value:
         return ""

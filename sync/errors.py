@@ -48,8 +48,19 @@ class NoToken(SyncError):
 
 
 class BadCaBundle(SyncError):
-    def __init__(self, path: str) -> None:
-        super().__init__(f"Le fichier de certificats d'autorité « {path} » est introuvable ou illisible.")
+    def __init__(self, path: str, problem: str = "introuvable ou illisible") -> None:
+        super().__init__(
+            f"Le fichier de certificats d'autorité « {path} » est {problem} : corrigez-le ou retirez-le "
+            "(page Synchronisation, « Certificats d'autorité »)."
+        )
+
+
+class ProxyUnsupported(SyncError):
+    def __init__(self, scheme: str) -> None:
+        super().__init__(
+            f"Ce type de proxy (« {scheme or 'sans préfixe'} ») n'est pas pris en charge : indiquez un proxy "
+            "http:// ou https:// sur la page Synchronisation."
+        )
 
 
 class SyncBusy(SyncError):
@@ -102,11 +113,50 @@ class DamagedPage(SyncError):
 
 
 class TlsFailure(SyncError):
-    def __init__(self, detail: str) -> None:
+    """The certificate is signed by an authority this computer does not know."""
+
+    def __init__(self) -> None:
         super().__init__(
-            "Le certificat du serveur n'a pas pu être vérifié : la connexion a été refusée par sécurité. "
-            "Si votre structure utilise son propre certificat, indiquez le fichier de l'autorité "
-            f"(page Synchronisation, « Certificats d'autorité »). Détail : {detail}"
+            "Le certificat du serveur n'a pas pu être vérifié : il est signé par une autorité que ce poste ne "
+            "connaît pas, la connexion a été refusée par sécurité. Si votre structure utilise son propre "
+            "certificat, indiquez le fichier de l'autorité (page Synchronisation, « Certificats d'autorité »)."
+        )
+
+
+class TlsExpired(TlsFailure):
+    def __init__(self) -> None:
+        SyncError.__init__(
+            self,
+            "Le certificat du serveur a expiré (ou n'est pas encore valable) : la connexion a été refusée par "
+            "sécurité. Vérifiez la date et l'heure de ce poste ; si elles sont justes, prévenez le responsable "
+            "du serveur.",
+        )
+
+
+class TlsWrongHost(TlsFailure):
+    def __init__(self, host: str) -> None:
+        SyncError.__init__(
+            self,
+            f"Le certificat présenté n'est pas celui de « {host} » : la connexion a été refusée par sécurité. "
+            "Vérifiez l'adresse du serveur ; un réseau qui intercepte les connexions peut aussi en être la cause.",
+        )
+
+
+class NotTls(TlsFailure):
+    def __init__(self) -> None:
+        SyncError.__init__(
+            self,
+            "Le serveur ne répond pas en connexion chiffrée (https) à cette adresse : vérifiez l'adresse et "
+            "le port du serveur sur la page Synchronisation.",
+        )
+
+
+class TlsHandshake(TlsFailure):
+    def __init__(self) -> None:
+        SyncError.__init__(
+            self,
+            "La connexion chiffrée avec le serveur n'a pas pu être établie (protocole ou chiffrement refusé) : "
+            "réessayez plus tard ou prévenez le responsable du serveur.",
         )
 
 
@@ -116,6 +166,44 @@ class ProxyFailure(SyncError):
     def __init__(self) -> None:
         super().__init__(
             "Le proxy réglé ne répond pas ou refuse la connexion : vérifiez son adresse sur la page Synchronisation."
+        )
+
+
+class ProxyAuth(SyncError):
+    def __init__(self, status: int = 407) -> None:
+        super().__init__(
+            f"Le proxy demande une identification ou refuse l'identifiant et le mot de passe réglés (code {status}) : "
+            "vérifiez-les dans l'adresse du proxy (http://identifiant:mot-de-passe@proxy:port, page "
+            "Synchronisation)."
+        )
+
+
+class TooSlow(SyncError):
+    retry = True
+
+    def __init__(self, rate: float) -> None:
+        super().__init__(
+            f"Le serveur envoie les données beaucoup trop lentement (moins de {rate / 1024:g} Ko par seconde) : "
+            "la synchronisation a été arrêtée. Rien n'a été perdu : elle reprendra où elle s'est arrêtée."
+        )
+
+
+class RunTooLong(SyncError):
+    def __init__(self, seconds: float) -> None:
+        minutes = max(1, round(seconds / 60))
+        super().__init__(
+            f"La synchronisation a dépassé sa durée maximale ({minutes} min) et s'est arrêtée. Les données déjà "
+            "reçues sont conservées : relancez-la pour continuer."
+        )
+
+
+class NotTheServer(SyncError):
+    """A 2xx answer that is not the server's JSON: a captive portal or a proxy page."""
+
+    def __init__(self, what: str, content_type: str) -> None:
+        super().__init__(
+            f"La réponse reçue pour {what} ne vient pas du serveur national (contenu « {content_type or 'aucun'} ») : "
+            "un réseau Wi-Fi public demande peut-être de se connecter dans le navigateur. Rien n'a été perdu."
         )
 
 
@@ -187,6 +275,26 @@ class BadPage(SyncError):
         )
 
 
+class BadState(SyncError):
+    """The answer to a verification is not the protocol's (junk JSON, wrong fields)."""
+
+    def __init__(self, what: str, detail: str) -> None:
+        super().__init__(
+            f"Le serveur a répondu à la vérification ({what}) par un état illisible ({detail}) : la comparaison "
+            "n'a pas pu être faite. Rien n'a été modifié."
+        )
+
+
+class BadAck(SyncError):
+    """The server acknowledged another correction than the one sent."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Le serveur a accusé réception d'une autre correction que celle envoyée : elle reste dans la boîte "
+            "d'envoi et sera renvoyée."
+        )
+
+
 class DamagedFile(SyncError):
     """A downloaded file that does not match its sha256: thrown away and fetched again."""
 
@@ -197,6 +305,11 @@ class DamagedFile(SyncError):
             f"Le fichier « {name} » est arrivé abîmé (il ne correspond pas à son empreinte) : il a été écarté "
             "et sera téléchargé de nouveau. Rien n'a été perdu."
         )
+
+
+class MissingFile(SyncError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Le fichier « {name} » est absent du serveur (code 404).")
 
 
 class BadAsset(SyncError):

@@ -91,6 +91,12 @@ _DATA_SQL: dict[Collection, str] = {
 }
 
 
+def delete_record(conn: Any, collection: Collection, item_id: str) -> None:
+    """Remove one national record and what the sync remembers of it (a repair after a verification)."""
+    _DELETE[collection](conn, item_id)
+    conn.execute("DELETE FROM sync_record WHERE collection = ? AND id = ?", (collection.value, item_id))
+
+
 def media_path(media_dir: Path, sha256: str) -> Path:
     return media_dir / sha256[:2] / sha256
 

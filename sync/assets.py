@@ -4,6 +4,7 @@ cut), verify its sha256, then move it into place; the index row says it is prese
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,9 @@ from sync.apply import media_path
 from sync.http import SyncHttp
 
 PARTIAL_DIR = "partiels"
+log = logging.getLogger(__name__)
+# what one file can fail with without the server as a whole failing
+FILE_ERRORS = (errors.MissingFile, errors.DamagedFile, errors.BadAsset, errors.Refused)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,10 @@ def fetch_one(http: SyncHttp, asset: MissingAsset, media_dir: Path) -> None:
             part.unlink(missing_ok=True)
             raise errors.DamagedFile(asset.name)
 
-    http.retrying(attempt)
+    try:
+        http.retrying(attempt)
+    except errors.NotFound:
+        raise errors.MissingFile(asset.name) from None
     target = media_path(media_dir, asset.sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(part, target)
@@ -66,20 +73,28 @@ def fetch_missing(
     http: SyncHttp,
     media_dir: Path,
     on_each: Callable[[int, int, str], None],
-) -> int:
-    """Fetch every missing asset; returns how many were downloaded."""
+) -> list[str]:
+    """Fetch every missing asset; returns why each failed file failed (its message). A file the server
+    lacks or sends damaged does not stop the others: it stays missing, so the next run tries it again.
+    A failure of the network or of the server as a whole still ends the run."""
     missing: list[MissingAsset] = run_in_store(lambda store: missing_assets(store.conn, media_dir))
+    failures: list[str] = []
     for number, asset in enumerate(missing, start=1):
         http.check_cancelled()
         on_each(number - 1, len(missing), asset.name)
-        fetch_one(http, asset, media_dir)
+        try:
+            fetch_one(http, asset, media_dir)
+        except FILE_ERRORS as exc:
+            log.info("média %s non reçu : %s", asset.sha256[:12], type(exc).__name__)
+            failures.append(exc.message)
+            continue
 
         def mark(store: Store, sha: str = asset.sha256) -> None:
             with store.transaction() as conn:
                 conn.execute("UPDATE sync_asset SET present = 1 WHERE sha256 = ?", (sha,))
 
         run_in_store(mark)
-    return len(missing)
+    return failures
 
 
 def remove_files(paths: list[Path]) -> None:

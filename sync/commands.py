@@ -19,13 +19,6 @@ from milpj_desktop.typography import grouped
 from sync.protocol import parse_departements
 
 TOKEN_ENV = "MILPJ_JETON"
-_STATUS = {
-    "reussie": "réussie",
-    "partielle": "partielle (des collections ont échoué)",
-    "echec": "échouée",
-    "annulee": "annulée",
-    "interrompue": "interrompue",
-}
 
 
 def register(sub: Any) -> None:
@@ -79,14 +72,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from sync.engine import DirectAccess, Progress, SyncEngine, SyncRequest
     from sync.freshness import content_phrase, directory_phrase, read_freshness
     from sync.protocol import DEFAULT_LIMIT
-    from sync.verify import verify_convergence
+    from sync.verify import repair, verify_convergence
 
     store = open_store()
     try:
         settings, changed = _settings_for(args, load_settings(store.conn))
-        if changed:
-            with store.transaction() as conn:
-                save_settings(conn, settings)
+
+        def save(locked: Any) -> None:  # only once this run holds the sync lock: a refused run changes nothing
+            if changed:
+                with locked.transaction() as conn:
+                    save_settings(conn, settings)
+
         request = SyncRequest(
             server_url=(args.serveur or settings.server_url).strip(),
             token=settings.device_token,
@@ -104,36 +100,51 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 print(f"\r{progress.label[:100]:<100}", end="", file=sys.stderr, flush=True)
 
         access = DirectAccess(store)
-        try:
-            run = SyncEngine(access, request, data_dir=paths.data_dir(), on_progress=show).run()
-        except errors.SyncError as exc:
-            if tty:
-                print(file=sys.stderr)
-            if exc.run is not None and not args.json:
-                _print_table(exc.run)
-            raise
-        if tty:
-            print(file=sys.stderr)
-        convergence = verify_convergence(access, request) if args.verifier else None
+
+        def synchronise(**options: Any) -> Any:
+            try:
+                return SyncEngine(access, request, data_dir=paths.data_dir(), on_progress=show).run(**options)
+            except errors.SyncError as exc:
+                if tty:
+                    print(file=sys.stderr)
+                if exc.run is not None and not args.json:
+                    _print_table(exc.run)
+                raise
+            else:
+                if tty:
+                    print(file=sys.stderr)
+
+        run = synchronise(on_locked=save)
+        convergence, repaired = None, 0
+        if args.verifier:
+            convergence = verify_convergence(access, request)
+            if not convergence.identical:  # repair what differs, then prove it
+                repaired = repair(access, convergence.differences)
+                run = synchronise()
+                convergence = verify_convergence(access, request)
         freshness = read_freshness(store.conn)
     finally:
         store.close()
+    checks = convergence.checks if convergence is not None else None
     if args.json:
-        print(json.dumps(_as_json(run, convergence), ensure_ascii=False, indent=2))
+        print(json.dumps(_as_json(run, checks, repaired), ensure_ascii=False, indent=2))
     else:
-        print(f"Synchronisation avec {run.server} : {_STATUS.get(run.status, run.status)}.")
+        print(f"Synchronisation avec {run.server} : {run.status_text}.")
         _print_table(run)
         print(f"{content_phrase(freshness)}.")
         print(f"{directory_phrase(freshness)}.")
-        if convergence is not None:
-            for name, check in convergence.items():
+        if checks is not None:
+            if repaired:
+                print(f"  {repaired} enregistrement(s) différent(s) du serveur réparé(s).")
+            for name, check in checks.items():
                 verdict = "identique au serveur" if check["identique"] else "DIFFÉRENT du serveur"
                 print(f"  {name} : {check['local']} enregistrement(s), {verdict}")
     if run.status != "reussie":
         raise KnownError(run.message or "La synchronisation n'a pas abouti.")
-    if convergence is not None and not all(c["identique"] for c in convergence.values()):
+    if convergence is not None and not convergence.identical:
         raise KnownError(
-            "Après synchronisation, des collections diffèrent encore du serveur : relancez la synchronisation."
+            "Après synchronisation et réparation, des collections diffèrent encore du serveur : relancez la "
+            "synchronisation avec --verifier."
         )
     return 0
 
@@ -149,10 +160,11 @@ def _print_table(run: Any) -> None:
             print(f"  {result.message}")
 
 
-def _as_json(run: Any, convergence: dict[str, Any] | None) -> dict[str, Any]:
+def _as_json(run: Any, convergence: dict[str, Any] | None, repaired: int) -> dict[str, Any]:
     out: dict[str, Any] = {
         "serveur": run.server,
         "statut": run.status,
+        "avertissements": run.warned,
         "message": run.message,
         "requetes": run.requests,
         "octets": run.bytes,
@@ -171,4 +183,5 @@ def _as_json(run: Any, convergence: dict[str, Any] | None) -> dict[str, Any]:
     }
     if convergence is not None:
         out["convergence"] = convergence
+        out["repares"] = repaired
     return out

@@ -32,7 +32,16 @@ from sync.checking import HELPERS_FROM, Checked, PageChecker, PageJob, default_h
 from sync.http import CursorExpired, HttpConfig, SyncHttp
 from sync.lock import SyncLock
 from sync.page import Page, read_page
-from sync.protocol import COLLECTIONS, DEFAULT_LIMIT, LABELS, MAX_LIMIT, Collection, PageHeader, departements_param
+from sync.protocol import (
+    COLLECTIONS,
+    DEFAULT_LIMIT,
+    LABELS,
+    MAX_LIMIT,
+    Collection,
+    PageHeader,
+    cursor_ok,
+    departements_param,
+)
 from sync.state import (
     CATCH_UP_PREFIX,
     DIRECTORY_MAIN,
@@ -98,6 +107,11 @@ class SyncRequest:
     stall_timeout: float = 30.0
     max_attempts: int = 5
     backoff_base: float = 0.5
+    max_retry_after: float = 30.0
+    failure_budget: float = 50.0
+    min_rate: float = 1024.0
+    run_budget: float = 3600.0
+    change_margin: int = 100  # changes a stream may bring beyond what it announced
     # helper processes that check a large directory load (None: from the number of cores; 0: none)
     helpers: int | None = None
     helpers_from: int = HELPERS_FROM
@@ -113,6 +127,10 @@ class SyncRequest:
             stall_timeout=self.stall_timeout,
             max_attempts=self.max_attempts,
             backoff_base=self.backoff_base,
+            max_retry_after=self.max_retry_after,
+            failure_budget=self.failure_budget,
+            min_rate=self.min_rate,
+            run_budget=self.run_budget,
         )
 
 
@@ -130,15 +148,17 @@ def _in_transaction(fn: Callable[[Any], T]) -> Callable[[Store], T]:
     return task
 
 
-def apply_subscription(conn: Any, wanted: frozenset[str]) -> None:
-    """Follow the chosen départements: purge the removed ones now, fetch the added ones at the next run."""
+def apply_subscription(conn: Any, wanted: frozenset[str]) -> int:
+    """Follow the chosen départements: purge the removed ones now, fetch the added ones at the next run;
+    returns how many national entries the purge removed."""
     existing = directory_streams(conn)
     covered: set[str] = set()
     for stream in existing:
         covered |= stream.departements
     removed = covered - wanted
+    purged = 0
     if removed:
-        forget_departements(conn, removed)
+        purged = forget_departements(conn, removed)
         for stream in existing:
             left = stream.departements - removed
             if not left:
@@ -154,6 +174,16 @@ def apply_subscription(conn: Any, wanted: frozenset[str]) -> None:
             conn,
             Stream(name=name, collection=Collection.DIRECTORY, departements=added, generation=next_generation(conn)),
         )
+    return purged
+
+
+UNANNOUNCED_CHANGES = 2_000_000  # a stream whose first page did not say how many changes follow
+
+
+def changes_allowed(announced: int, margin: int) -> int:
+    """Changes a stream may bring after announcing `announced`: a margin for what is published meanwhile
+    (10 %, at least `margin`). Past it the stream is refused; the next run starts from a new count."""
+    return announced + max(margin, announced // 10)
 
 
 class _Prefetcher:
@@ -186,9 +216,19 @@ class _Prefetcher:
         stream, checker = self._stream, self._engine.checker
         cursor, since_seq, first = stream.cursor, stream.seq, True
         depts = stream.departements if stream.collection == Collection.DIRECTORY else None
+        allowed, received = UNANNOUNCED_CHANGES, 0
         while not self._stop.is_set():
             try:
                 header, rest = self._engine.fetch(self._http, stream, cursor, first, self._limit)
+                if first and header.remaining is not None:
+                    allowed = changes_allowed(header.count + header.remaining, self._engine.request.change_margin)
+                received += header.count
+                if received > allowed:
+                    raise errors.BadPage(
+                        stream.label,
+                        f"le serveur envoie plus de changements qu'il n'en avait annoncé ({allowed} au plus) : "
+                        "flux sans fin arrêté",
+                    )
             except BaseException as exc:  # handed to the applying thread, which raises it
                 self._put(exc)
                 return
@@ -235,6 +275,7 @@ class SyncEngine:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if not request.server_url.strip():
             raise errors.NoServer()
@@ -249,6 +290,7 @@ class SyncEngine:
         self._session = session
         self._sleep = sleep
         self._rng = rng
+        self._clock = clock
         self._counters = _Counters()
         self._refused = 0
         self.http: SyncHttp | None = None
@@ -257,13 +299,22 @@ class SyncEngine:
         self.checker = PageChecker(self.helpers)
 
     # -- the run -------------------------------------------------------------------------------
-    def run(self) -> RunResult:
-        """Synchronise; returns the run (status 'reussie' or 'partielle'), raises on an aborting error."""
+    def run(self, *, on_locked: Callable[[Store], None] | None = None) -> RunResult:
+        """Synchronise; returns the run (status 'reussie' — with warnings when files failed —, or
+        'partielle'), raises on an aborting error. `on_locked` runs with the store once this run holds the sync lock (a refused run
+        changes nothing: the command line saves its settings there)."""
         with SyncLock(self.data_dir):
             http = SyncHttp(
-                self.request.http_config(), session=self._session, cancel=self.cancel, sleep=self._sleep, rng=self._rng
+                self.request.http_config(),
+                session=self._session,
+                cancel=self.cancel,
+                sleep=self._sleep,
+                rng=self._rng,
+                clock=self._clock,
             )
             self.http = http
+            if on_locked is not None:
+                self.access.run(on_locked)
             run = self.access.run(_in_transaction(lambda conn: start_run(conn, http.base, reason=self.request.reason)))
             try:
                 self._run(http, run)
@@ -286,8 +337,11 @@ class SyncEngine:
                 self.access.run(finish_pending)  # a load cut short: index what came, the store stays usable
                 http.close()
             failed = [r for r in run.collections.values() if r.status == "echec"]
+            warned = [r for r in run.collections.values() if r.failed and r.message]
             if failed:
                 self._close_run(run, http, "partielle", failed[0].message)
+            elif warned:  # « réussie avec avertissements » (RunResult.warned): files to fetch again
+                self._close_run(run, http, "reussie", warned[0].message)
             else:
                 self._close_run(run, http, "reussie", "")
             return run
@@ -307,7 +361,9 @@ class SyncEngine:
     def _run(self, http: SyncHttp, run: RunResult) -> None:
         self._send_outbox(http, run)
         wanted = frozenset(d.upper() for d in self.request.departements)
-        streams: list[Stream] = self.access.run(_in_transaction(lambda conn: self._prepare(conn, wanted)))
+        streams, purged = self.access.run(_in_transaction(lambda conn: self._prepare(conn, wanted)))
+        if purged:  # entries of départements left behind: told in the counts like any deletion
+            run.result(Collection.DIRECTORY).deleted += purged
         for listed in streams:
             if listed.collection not in self.request.collections:
                 continue
@@ -331,32 +387,39 @@ class SyncEngine:
                 result.message = exc.message
                 result.failed += self._refused
                 self.access.run(_in_transaction(partial(save_collection_result, run_id=run.run_id, result=result)))
-                log.warning("collection %s refusée : %s", stream.collection.value, exc.message)
+                log.info("collection %s refusée : %s", stream.collection.value, exc.message)  # told in the run
                 continue
             if stream.collection == Collection.ASSETS:
-                self._fetch_assets(http)
+                self._fetch_assets(http, run)
 
-    def _prepare(self, conn: Any, wanted: frozenset[str]) -> list[Stream]:
-        """Create missing streams, follow the subscription (purge removed départements, add new ones)."""
+    def _prepare(self, conn: Any, wanted: frozenset[str]) -> tuple[list[Stream], int]:
+        """Create missing streams, follow the subscription (purge removed départements, add new ones);
+        returns the streams and how many directory entries the purge removed."""
         streams = content_streams(conn)
-        apply_subscription(conn, wanted)
+        purged = apply_subscription(conn, wanted)
         streams += directory_streams(conn)
-        for stream in streams:
-            if stream.full_pass and not stream.cursor:
+        for number, stream in enumerate(streams):
+            if not cursor_ok(stream.cursor):  # kept by an older version from a hostile server: start over
+                streams[number] = self._restart(conn, stream=stream)
+            elif stream.full_pass and not stream.cursor:
                 adopt_local(conn, stream.collection)
-        return streams
+        return streams, purged
 
     # -- outbox --------------------------------------------------------------------------------
     def _send_outbox(self, http: SyncHttp, run: RunResult) -> None:
         self.on_progress(Progress("corrections", outbox.OUTBOX, "Envoi des corrections signalées", 0, None, 0))
-        sent, unsent, reason = outbox.push(self.access.run, http)
-        if sent or unsent:
+        pushed = outbox.push(self.access.run, http)
+        if pushed.sent or pushed.unsent:
             result = run.collections.setdefault(outbox.OUTBOX, CollectionResult(outbox.OUTBOX))
-            result.added = sent
-            result.failed = unsent
-            result.status = "reussie" if not unsent else "echec"
-            if unsent:
-                result.message = f"{unsent} correction(s) non envoyée(s), toujours dans la boîte d'envoi : {reason}"
+            result.added = pushed.sent
+            result.failed = pushed.unsent
+            result.status = "reussie" if not pushed.unsent else "echec"
+            if pushed.unsent:
+                result.message = (
+                    f"{pushed.unsent} correction(s) non envoyée(s), toujours dans la boîte d'envoi : {pushed.reason}"
+                )
+        if pushed.stopped is not None:
+            raise pushed.stopped  # the server or the network failed: tell the person now, not after every stream
 
     # -- one stream ----------------------------------------------------------------------------
     def _sync_stream(self, http: SyncHttp, run: RunResult, stream: Stream) -> None:
@@ -479,9 +542,19 @@ class SyncEngine:
         self.on_progress(Progress("changements", Collection.DIRECTORY.value, label, 0, None, http.stats.bytes))
 
     # -- assets ----------------------------------------------------------------------------------
-    def _fetch_assets(self, http: SyncHttp) -> None:
+    def _fetch_assets(self, http: SyncHttp, run: RunResult) -> None:
+        """Every missing file; one that cannot be had is told in the run and fetched again next time."""
+
         def each(done: int, total: int, name: str) -> None:
             label = f"Médias : {grouped(done + 1)} / {grouped(total)} ({name})"
             self.on_progress(Progress("medias", Collection.ASSETS.value, label, done, total, http.stats.bytes))
 
-        assets.fetch_missing(self.access.run, http, self.media_dir, each)
+        failures = assets.fetch_missing(self.access.run, http, self.media_dir, each)
+        if failures:
+            result = run.result(Collection.ASSETS)
+            result.failed = len(failures)  # the collection itself is up to date: a warning, not a failure
+            first = failures[0]
+            result.message = (
+                f"{len(failures)} fichier(s) non reçu(s), nouvel essai à la prochaine synchronisation : {first}"
+            )
+            self.access.run(_in_transaction(partial(save_collection_result, run_id=run.run_id, result=result)))

@@ -57,43 +57,56 @@ def _payload(correction: Correction) -> dict[str, str]:
     ).model_dump()
 
 
-def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int, str]:
-    """Send every pending correction; returns (sent, not sent, why). A refused one stays in the outbox;
-    after a failure of the server or the network the others wait for the next run (in order)."""
+@dataclass
+class Pushed:
+    """What sending the outbox did; `stopped` is the failure that must end the run (network, server)."""
+
+    sent: int = 0
+    unsent: int = 0
+    reason: str = ""
+    stopped: errors.SyncError | None = None
+
+
+def push(run_in_store: Any, http: SyncHttp) -> Pushed:
+    """Send every pending correction. One the server refuses (or acknowledges wrongly) stays in the
+    outbox and the others go on; after a failure of the server or the network the rest waits for the
+    next run, and the run itself stops there (the same server would fail the downloads too)."""
 
     def pending(store: Store) -> list[Correction]:
         return directory.pending_corrections(store.conn)
 
-    sent = refused = 0
-    reason = ""
+    out = Pushed()
     waiting = run_in_store(pending)
+
+    def note(text: str, uuid: str) -> None:
+        def task(store: Store) -> None:
+            with store.transaction() as conn:
+                _note_attempt(conn, uuid, text)
+
+        run_in_store(task)
+
     for number, correction in enumerate(waiting):
         http.check_cancelled()
         payload = _payload(correction)
         try:
-            answer = http.retrying(partial(http.post_json, "/corrections", payload))
-            CorrectionAck.model_validate(answer)
-        except (errors.Refused, errors.NotFound) as exc:
-            refused += 1
-            message = reason = exc.message
-
-            def note(store: Store, uuid: str = correction.uuid, text: str = message) -> None:
-                with store.transaction() as conn:
-                    _note_attempt(conn, uuid, text)
-
-            run_in_store(note)
+            answer = http.retrying(partial(http.post_json, "/corrections", payload, what="l'envoi d'une correction"))
+            try:
+                ack = CorrectionAck.model_validate(answer)
+            except ValueError:
+                raise errors.NotTheServer("l'envoi d'une correction", "JSON inattendu") from None
+            if ack.uuid != correction.uuid:
+                raise errors.BadAck()
+        except (errors.Refused, errors.NotFound, errors.BadAck) as exc:
+            out.unsent += 1
+            out.reason = exc.message
+            note(exc.message, correction.uuid)
             continue
         except errors.SyncError as exc:
-            text = exc.message
-
-            def note_failure(store: Store, uuid: str = correction.uuid, text: str = text) -> None:
-                with store.transaction() as conn:
-                    _note_attempt(conn, uuid, text)
-
-            run_in_store(note_failure)
-            return sent, refused + len(waiting) - number, text
-        except ValueError:
-            raise errors.BadPage(OUTBOX, "accusé de réception illisible") from None
+            note(exc.message, correction.uuid)
+            out.unsent += len(waiting) - number
+            out.reason = exc.message
+            out.stopped = exc
+            return out
 
         def done(store: Store, uuid: str = correction.uuid) -> None:
             with store.transaction() as conn:
@@ -101,5 +114,5 @@ def push(run_in_store: Any, http: SyncHttp) -> tuple[int, int, str]:
                 conn.execute("DELETE FROM sync_outbox_attempt WHERE uuid = ?", (uuid,))
 
         run_in_store(done)
-        sent += 1
-    return sent, refused, reason
+        out.sent += 1
+    return out

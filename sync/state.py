@@ -4,15 +4,24 @@ brought, the runs and their results. Functions take the connection of a transact
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from milpj_desktop.changes import Changes
-from sync.protocol import COLLECTIONS, LABELS, Collection, state_checksum
+from sync.protocol import COLLECTIONS, LABELS, Collection, record_hash, state_checksum
 
 DIRECTORY_MAIN = "directory"
 CATCH_UP_PREFIX = "directory+"
 RUNS_KEPT = 50
+STATUS_TEXT = {
+    "reussie": "réussie",
+    "partielle": "partielle (des collections ont échoué)",
+    "echec": "échouée",
+    "annulee": "annulée",
+    "interrompue": "interrompue",
+    "en-cours": "en cours",
+}
 
 
 def now_text() -> str:
@@ -38,6 +47,8 @@ class Stream:
     @property
     def label(self) -> str:
         if self.collection == Collection.DIRECTORY:
+            if len(self.departements) > 6:
+                return f"annuaire ({len(self.departements)} départements)"
             depts = ", ".join(sorted(self.departements))
             return f"annuaire ({depts})" if depts else "annuaire"
         return LABELS[self.collection]
@@ -137,6 +148,32 @@ def collection_state(conn: Any, collection: Collection, departements: frozenset[
     return len(rows), state_checksum(rows)
 
 
+# Each collection's records as this store keeps them: id, département, JSON of the record.
+_RECORDS_SQL: dict[Collection, str] = {
+    Collection.STAGES: "SELECT id, '', data FROM stage",
+    Collection.THEMES: "SELECT id, '', data FROM theme",
+    Collection.ARTICLES: "SELECT id, '', data FROM article",
+    Collection.EVENTS: "SELECT id, '', data FROM event",
+    Collection.TEMPLATES: "SELECT id, '', data FROM sync_template",
+    Collection.ASSETS: "SELECT sha256, '', json_object('sha256', sha256, 'size', size, 'media_type', media_type, "
+    "'name', name) FROM sync_asset",
+    Collection.DIRECTORY: "SELECT national_id, departement, data FROM directory_national",
+}
+
+
+def local_fingerprints(
+    conn: Any, collection: Collection, departements: frozenset[str] | None = None
+) -> dict[str, tuple[str, str]]:
+    """id → (département, record_hash) of the records themselves (not of what the sync believes it wrote):
+    an entry changed by an import or an id the server never sent shows up here."""
+    sql = _RECORDS_SQL[collection]
+    params: list[str] = []
+    if collection == Collection.DIRECTORY and departements is not None:
+        sql += f" WHERE departement IN ({','.join('?' * len(departements))})"
+        params = sorted(departements)
+    return {str(i): (str(d), record_hash(json.loads(data))) for i, d, data in conn.execute(sql, params)}
+
+
 # -- runs ----------------------------------------------------------------------------------------
 @dataclass
 class CollectionResult:
@@ -174,6 +211,19 @@ class RunResult:
     def brought_something(self) -> bool:
         """Whether anything arrived, left, was refused or was sent (an empty run changes nothing)."""
         return any(r.added or r.changed or r.deleted or r.failed for r in self.collections.values())
+
+    @property
+    def warned(self) -> bool:
+        """« Réussie avec avertissements »: every collection is up to date, but some files did not come
+        (they are asked for again at the next run)."""
+        return self.status == "reussie" and any(r.failed for r in self.collections.values())
+
+    @property
+    def status_text(self) -> str:
+        """The run's status as a person reads it."""
+        if self.warned:
+            return "réussie avec avertissements"
+        return STATUS_TEXT.get(self.status, self.status)
 
     def result(self, collection: Collection) -> CollectionResult:
         key = collection.value

@@ -126,7 +126,15 @@ def read_table(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
     line = 1
-    for fields in reader:
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv's limit (128 Ko), a stray NUL, a quote never closed
+            limit = csv.field_size_limit() >> 10
+            why = f"un champ dépasse {limit} Ko" if "field limit" in str(exc) else "ligne CSV illisible"
+            raise ImportFileError(f"Ligne {line} : {why} ; le fichier n'a pas été importé.") from None
         records.append((line, fields))
         line = reader.line_num + 1
     if not records:

@@ -7,6 +7,8 @@ import asyncio
 import gzip
 import json
 import re
+import time
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -21,6 +23,7 @@ from sync.errors import BadDepartement
 from sync.protocol import (
     API_PREFIX,
     CURSOR_EXPIRED,
+    CURSOR_INVALID,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     MAX_PAGE_BYTES,
@@ -31,14 +34,17 @@ from sync.protocol import (
     CorrectionAck,
     CorrectionIn,
     ErrorBody,
+    Fingerprints,
     PageHeader,
     StateInfo,
+    content_checksum,
     page_checksum,
     parse_departements,
 )
 from sync.server.db import ChangePage, CursorError, Fault, ServerDB
 
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+_PORTAL = "<html><body><h1>Portail de connexion Wi-Fi</h1></body></html>"
 _DESCRIPTION = """Serveur de référence des contenus nationaux des 1000 premiers jours.
 
 Protocole : voir `sync/PROTOCOLE.md`. Chaque collection a un flux de changements paginé
@@ -73,6 +79,9 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 def _fault_response(fault: Fault) -> Response | None:
     """Faults that replace the answer whatever the request."""
     wait = {"Retry-After": str(max(0, round(fault.seconds)))}
+    if fault.kind == "muet":  # the request is taken, nothing comes back for a while (bounded), then 503
+        time.sleep(fault.seconds)
+        return _error(503, "indisponible", "Réponse après un long silence (simulé).")
     if fault.kind == "500":
         return _error(500, "erreur_interne", "Erreur interne simulée.")
     if fault.kind == "503":
@@ -156,8 +165,10 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
             if early is not None:
                 return early
             if fault.kind == "mauvais-type":
-                return HTMLResponse("<html><body><h1>Portail de connexion Wi-Fi</h1></body></html>")
+                return HTMLResponse(_PORTAL)
         depts = departements_of(departements) if collection == Collection.DIRECTORY else None
+        if fault is not None and fault.kind == "sans-fin":
+            return _endless(db, collection, since, depts, bool(total))
         try:
             since_seq, floor = db.seq_of(since)
             page = db.changes(
@@ -172,7 +183,7 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
         except CursorError as exc:
             if exc.expired:
                 raise ApiError(410, CURSOR_EXPIRED, "Curseur trop ancien : resynchronisez la collection.") from None
-            raise ApiError(400, "curseur_invalide", "Curseur illisible.") from None
+            raise ApiError(400, CURSOR_INVALID, "Curseur illisible.") from None
         stats.pages += 1
         stats.changes += len(page.lines)
         return _page_response(db, collection, since, since_seq, page, fault)
@@ -183,11 +194,50 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
         dependencies=[Depends(authorised)],
         response_model=StateInfo,
     )
-    def state(collection: Collection, departements: str | None = None) -> StateInfo:
-        """Nombre d'enregistrements et somme de contrôle (lignes « id<TAB>version » triées)."""
+    def state(
+        collection: Collection,
+        departements: Annotated[str | None, Query(max_length=2000)] = None,
+        detail: Annotated[int, Query(ge=0, le=1)] = 0,
+    ) -> StateInfo:
+        """Nombre d'enregistrements, somme de contrôle (lignes « id<TAB>version » triées) et somme du
+        contenu (lignes « id<TAB>empreinte de l'enregistrement ») ; par département avec detail=1."""
         depts = departements_of(departements) if collection == Collection.DIRECTORY else None
+        fault = db.take_fault("etat")
+        if fault is not None:
+            early = _fault_response(fault)
+            if early is not None:
+                return early  # type: ignore[return-value]
+            return JSONResponse({"collection": collection.value, "count": "beaucoup", "checksum": None})  # type: ignore[return-value]
         count, checksum, upto = db.state(collection, depts)
-        return StateInfo(collection=collection, count=count, checksum=checksum, upto=upto)
+        prints = db.fingerprints(collection, depts)
+        by_dept: dict[str, list[tuple[str, str]]] | None = None
+        if detail and collection == Collection.DIRECTORY:
+            by_dept = {code: [] for code in depts or []}
+            for item_id, (dept, item_hash) in prints.items():
+                by_dept.setdefault(dept, []).append((item_id, item_hash))
+        return StateInfo(
+            collection=collection,
+            count=count,
+            checksum=checksum,
+            upto=upto,
+            content=content_checksum((i, h) for i, (_, h) in prints.items()),
+            by_departement={d: content_checksum(rows) for d, rows in by_dept.items()} if by_dept is not None else None,
+        )
+
+    @app.get(
+        API_PREFIX + "/{collection}/empreintes",
+        tags=["changements"],
+        dependencies=[Depends(authorised)],
+        response_model=Fingerprints,
+    )
+    def fingerprints(
+        collection: Collection, departements: Annotated[str | None, Query(max_length=2000)] = None
+    ) -> Fingerprints:
+        """L'empreinte (sha256 du JSON canonique) de chaque enregistrement : ce qui diffère se retrouve
+        sans tout télécharger."""
+        depts = departements_of(departements) if collection == Collection.DIRECTORY else None
+        prints = db.fingerprints(collection, depts)
+        return Fingerprints(collection=collection, records={i: h for i, (_, h) in prints.items()})
 
     @app.get(
         API_PREFIX + "/blobs/{sha256}",
@@ -230,6 +280,8 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
         stats.blob_bytes += len(data)
         if fault is not None and fault.kind == "coupure":
             return _cut(data, status, headers)
+        if fault is not None and fault.kind == "fichier-abime":  # same length, other bytes
+            data = bytes([data[0] ^ 0xFF]) + data[1:] if data else b"?"
         return Response(data, status_code=status, headers=headers, media_type="application/octet-stream")
 
     @app.post(
@@ -247,10 +299,14 @@ def create_app(db: ServerDB, *, page_bytes: int | None = None) -> FastAPI:
             early = _fault_response(fault)
             if early is not None:
                 return early
+            if fault.kind == "mauvais-type":  # a captive portal answers 200 with its page
+                return HTMLResponse(_PORTAL)
         verdict = db.receive_correction(body.uuid, body.national_id, body.message, body.created_at)
         if verdict == "conflit":
             raise ApiError(409, "uuid_reutilise", "Cet identifiant de correction a déjà servi pour un autre contenu.")
         ack = CorrectionAck(uuid=body.uuid, status="recue" if verdict == "recue" else "deja-recue")
+        if fault is not None and fault.kind == "accuse-autre-uuid":
+            ack = CorrectionAck(uuid=str(uuid.uuid4()), status="recue")
         if fault is not None and fault.kind == "coupure":  # received, but the answer is lost on the way
             return _cut(ack.model_dump_json().encode() * 4, 201, {}, media_type="application/json")
         return JSONResponse(ack.model_dump(), status_code=201 if verdict == "recue" else 200)
@@ -293,6 +349,8 @@ def _page_response(
             lines.append(json.dumps(first, ensure_ascii=False).encode())
     elif kind == "curseur-recule":
         lines, upto, more = [], max(0, since_seq - 1), False
+    elif kind in _RECORD_SPOILERS:
+        lines[:1] = [_hostile_record(lines[0], kind)] if lines else []
     body = b"".join(line + b"\n" for line in lines)
     header = PageHeader(
         format=1,
@@ -304,8 +362,12 @@ def _page_response(
         count=len(lines),
         checksum=page_checksum(body),
         remaining=page.remaining,
-    )
-    full = header.model_dump_json().encode() + b"\n" + body
+    ).model_dump(mode="json")
+    if kind == "curseur-enorme":  # built by hand: the protocol's model would refuse it
+        header["next"] = "A" * 300
+    elif kind == "entier-enorme":
+        header["upto"] = 2**70
+    full = json.dumps(header).encode() + b"\n" + body
     if kind == "gzip-tronque":
         packed = gzip.compress(full)
         cut = packed[: max(20, len(packed) * 2 // 3)]
@@ -316,7 +378,87 @@ def _page_response(
         return _stall(full, fault.seconds if fault else 1.0)
     if kind == "page-enorme":
         return _oversize(full)
+    if kind == "goutte-a-goutte":
+        return _trickle(full, fault.seconds if fault else 1.0)
     return Response(full, media_type=NDJSON)
+
+
+def _hostile_record(line: bytes, kind: str) -> bytes:
+    """The first change of the page with a record no client should keep (checksum kept right)."""
+    item = json.loads(line)
+    record = item.get("record")
+    if item.get("op") != "put" or not isinstance(record, dict):
+        return line
+    _RECORD_SPOILERS[kind](record)
+    return json.dumps(item, ensure_ascii=False).encode()
+
+
+def _huge_website(record: dict[str, Any]) -> None:
+    if "website" in record:
+        record["website"] = "https://exemple.fr/" + "a" * 5000
+
+
+def _huge_hours(record: dict[str, Any]) -> None:
+    if "hours" in record:
+        slot = {"opens": "09:00", "closes": "10:00"}
+        record["hours"] = [{"first_day": "lundi", "last_day": "lundi", "slots": [slot]}] * 60_000
+
+
+def _far_date(record: dict[str, Any]) -> None:
+    if "updated_at" in record:
+        record["updated_at"] = "3000-01-01T00:00:00Z"
+
+
+def _escaping_file(record: dict[str, Any]) -> None:
+    if isinstance(record.get("files"), dict):
+        record["files"]["../../evil.html"] = "<p>hors du dossier</p>"
+
+
+_RECORD_SPOILERS = {
+    "champ-enorme": _huge_website,
+    "horaires-enormes": _huge_hours,
+    "date-hors-bornes": _far_date,
+    "chemin-modele": _escaping_file,
+}
+
+
+def _endless(db: ServerDB, collection: Collection, since: str, depts: list[str] | None, want_total: bool) -> Response:
+    """A page that says more follows, forever: the same record under the next change number, each
+    request answered at once (the client must stop on its own: it was told 2 changes remain)."""
+    since_seq = db.raw_seq(since)
+    line = db.first_line(collection, depts)
+    if line is None:
+        return _error(404, "introuvable", "Collection vide.")
+    item = json.loads(line)
+    item["seq"] = since_seq + 1
+    body = json.dumps(item, ensure_ascii=False).encode() + b"\n"
+    header = PageHeader(
+        format=1,
+        collection=collection,
+        since=since,
+        next=db.cursor_for(since_seq + 1, 0),
+        upto=since_seq + 1,
+        more=True,
+        count=1,
+        checksum=page_checksum(body),
+        remaining=2 if want_total else None,
+    )
+    return Response(header.model_dump_json().encode() + b"\n" + body, media_type=NDJSON)
+
+
+def _trickle(data: bytes, seconds: float) -> Response:
+    """Ten bytes a second, for `seconds` at most, then the connection drops."""
+
+    async def body() -> AsyncIterator[bytes]:
+        started = time.monotonic()
+        for index in range(len(data)):
+            if time.monotonic() - started > seconds:
+                raise ConnectionResetError("goutte-à-goutte terminé")
+            yield data[index : index + 1]
+            await asyncio.sleep(0.1)
+
+    headers = {"Content-Length": str(len(data)), "Content-Encoding": "identity"}
+    return StreamingResponse(body(), media_type=NDJSON, headers=headers)
 
 
 def _spoil(line: bytes | None, since_seq: int) -> bytes:

@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     forget.add_argument("--age", type=float, default=0.0, help="âge minimal en secondes (défaut : toutes)")
     fault = actions.add_parser("panne", help="armer une panne pour les essais : " + ", ".join(FAULT_KINDS))
     fault.add_argument("type", choices=[*FAULT_KINDS, "aucune"])
-    fault.add_argument("--cible", default="", help="collection visée, « blobs » ou « corrections » (défaut : toutes)")
+    fault.add_argument(
+        "--cible", default="", help="collection visée, « blobs », « corrections » ou « etat » (défaut : toutes)"
+    )
     fault.add_argument("--apres", type=int, default=0, help="laisser passer d'abord N requêtes visées")
     fault.add_argument("--fois", type=int, default=1, help="nombre de requêtes en panne (-1 : toujours)")
     fault.add_argument("--secondes", type=float, default=1.0, help="Retry-After ou durée de la lenteur")

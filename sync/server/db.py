@@ -30,6 +30,7 @@ from sync.protocol import (
     PAGE_BYTES,
     AssetRecord,
     Collection,
+    record_hash,
     record_id,
     record_model,
     state_checksum,
@@ -84,8 +85,37 @@ FAULT_KINDS: dict[str, str] = {
     "doublon": "deux fois le même identifiant dans une page",
     "curseur-recule": "un curseur qui recule",
     "page-enorme": "une page plus grande que la limite",
-    "mauvais-type": "un type de contenu inattendu (page HTML de portail captif)",
+    "mauvais-type": "un type de contenu inattendu (page HTML de portail captif, aussi pour les corrections)",
+    # hostile modes (each stops by itself: bounded by --secondes or by the request)
+    "muet": "accepte la connexion et ne répond rien pendant --secondes (puis 503)",
+    "goutte-a-goutte": "envoie la page octet par octet (10 par seconde) pendant --secondes au plus, puis coupe",
+    "sans-fin": "des pages « more: true » sans fin (le même enregistrement renuméroté), 2 changements annoncés",
+    "curseur-enorme": "un curseur suivant de 300 caractères",
+    "entier-enorme": "un numéro de changement au-delà des entiers de SQLite",
+    "champ-enorme": "une fiche d'annuaire dont le site web fait 5 000 caractères",
+    "horaires-enormes": "une fiche d'annuaire avec 60 000 plages d'horaires",
+    "date-hors-bornes": "une fiche d'annuaire mise à jour en l'an 3000",
+    "chemin-modele": "un modèle de fiche dont un fichier s'appelle « ../../evil.html »",
+    "fichier-abime": "un média dont les octets ne correspondent pas à l'empreinte",
+    "accuse-autre-uuid": "un accusé de réception de correction qui porte un autre uuid",
+    "etat-invalide": "un état de collection (/state) qui n'est pas celui du protocole (cible « etat »)",
 }
+
+# Where each fault can be injected: a page of changes, a file, a correction, a /state answer.
+_EVERYWHERE = frozenset({"page", "blob", "correction", "state"})
+FAULT_PLACES: dict[str, frozenset[str]] = {
+    kind: _EVERYWHERE if kind in {"500", "503", "401", "404", "429", "muet"} else frozenset({"page"})
+    for kind in FAULT_KINDS
+}
+FAULT_PLACES.update(
+    {
+        "coupure": frozenset({"page", "blob", "correction"}),
+        "mauvais-type": frozenset({"page", "correction"}),
+        "fichier-abime": frozenset({"blob"}),
+        "accuse-autre-uuid": frozenset({"correction"}),
+        "etat-invalide": frozenset({"state"}),
+    }
+)
 
 
 class CursorError(Exception):
@@ -178,6 +208,23 @@ class ServerDB:
         if epoch != self.epoch or seq > self.head():
             raise CursorError(expired=True)  # another database, or restored from an older backup
         return seq, floor
+
+    def raw_seq(self, cursor: str) -> int:
+        """The change number a cursor names, unchecked (the « sans-fin » fault numbers past the head)."""
+        try:
+            return max(0, int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split(":")[2]))
+        except (ValueError, IndexError, UnicodeDecodeError, binascii.Error):
+            return 0
+
+    def first_line(self, collection: Collection, departements: list[str] | None) -> bytes | None:
+        """One live record's change line (within the départements), for the hostile faults."""
+        sql = "SELECT line FROM record WHERE collection = ? AND deleted = 0"
+        params: list[Any] = [collection.value]
+        if departements is not None:
+            sql += f" AND dept IN ({','.join('?' * len(departements))})"
+            params += departements
+        row = self.conn.execute(sql + " ORDER BY seq LIMIT 1", params).fetchone()
+        return bytes(row[0]) if row else None
 
     def head(self, conn: sqlite3.Connection | None = None) -> int:
         return int((conn or self.conn).execute("SELECT value FROM meta WHERE key = 'seq'").fetchone()[0])
@@ -349,6 +396,17 @@ class ServerDB:
         rows = [(str(i), int(v)) for i, v in self.conn.execute(sql, params)]
         return len(rows), state_checksum(rows), self.head()
 
+    def fingerprints(self, collection: Collection, departements: list[str] | None) -> dict[str, tuple[str, str]]:
+        """id → (département, record_hash) of every live record in the scope."""
+        sql = "SELECT id, dept, line FROM record WHERE collection = ? AND deleted = 0"
+        params: list[Any] = [collection.value]
+        if departements is not None:
+            sql += f" AND dept IN ({','.join('?' * len(departements))})"
+            params += departements
+        return {
+            str(i): (str(d), record_hash(json.loads(line)["record"])) for i, d, line in self.conn.execute(sql, params)
+        }
+
     def live_records(self, collection: Collection) -> dict[str, dict[str, Any]]:
         """id → record as published (tests compare the client's copy with these)."""
         out: dict[str, dict[str, Any]] = {}
@@ -400,18 +458,18 @@ class ServerDB:
         with self.write() as conn:
             conn.execute("DELETE FROM fault")
 
-    def take_fault(self, target: str, *, page: bool) -> Fault | None:
-        """The fault to inject into this request, if one is armed for it (skips and counts go down)."""
+    def take_fault(self, target: str, *, page: bool = False) -> Fault | None:
+        """The fault to inject into this request, if one is armed for it (skips and counts go down).
+        `target` is a collection (a page when `page`), « blobs », « corrections » or « etat »."""
         if self.conn.execute("SELECT 1 FROM fault LIMIT 1").fetchone() is None:
             return None
-        page_only = {"lenteur", "gzip-tronque", "json-invalide", "schema-invalide", "doublon", "curseur-recule"}
-        page_only |= {"page-enorme", "mauvais-type"}
+        place = "page" if page else {"blobs": "blob", "corrections": "correction", "etat": "state"}.get(target, "")
         with self.write() as conn:
             for fault_id, kind, skip, remaining, seconds in conn.execute(
                 "SELECT id, kind, skip, remaining, seconds FROM fault WHERE collection IN ('', ?) ORDER BY id",
                 (target,),
             ).fetchall():
-                if kind in page_only and not page:
+                if place not in FAULT_PLACES.get(str(kind), frozenset()):
                     continue
                 if skip > 0:
                     conn.execute("UPDATE fault SET skip = skip - 1 WHERE id = ?", (fault_id,))

@@ -25,6 +25,7 @@ from sync.engine import MEDIA_DIR, Progress, SyncRequest
 from sync.lock import SyncLock
 from sync.outbox import outbox_state
 from sync.protocol import Collection
+from sync.state import RunResult
 from tests.test_sync_support import (
     SyncServer,
     converged,
@@ -213,11 +214,15 @@ def test_outbox_is_idempotent_and_never_loses_a_correction(server: SyncServer, s
         first = directory.add_correction(conn, str(ENTRIES[0].national_id), "Le numéro a changé : 03 81 00 00 00.")
         directory.add_correction(conn, str(ENTRIES[1].national_id), "Fermé le samedi désormais.")
     server.db.add_fault("500", collection="corrections", times=-1)
-    failed = synchronise(store, request)  # the contents still synchronise; the corrections wait
-    assert failed.status == "partielle"
+    before = server.stats.pages
+    # the server fails: the run stops at once (the downloads would fail the same way), nothing is lost
+    with pytest.raises(errors.ServerError, match=r"\(code 500\)") as info:
+        synchronise(store, request)
+    assert server.stats.pages == before  # no page was asked for after the failure
+    failed = info.value.run
+    assert isinstance(failed, RunResult) and failed.status == "echec"
     assert failed.collections["corrections"].failed == 2
     assert "toujours dans la boîte d'envoi" in failed.collections["corrections"].message
-    assert "(code 500)" in failed.message
     state = outbox_state(store.conn)
     assert state.pending == 2 and "500" in state.last_error
 

@@ -46,11 +46,29 @@ CASES: dict[str, tuple[type[errors.SyncError] | None, str]] = {
     "curseur-recule": (None, "le curseur renvoyé recule"),
     "page-enorme": (None, "page trop volumineuse"),
     "mauvais-type": (None, "type de contenu inattendu « text/html"),
+    # hostile modes (issue 15)
+    "muet": (errors.Stalled, "ne répond plus"),
+    "goutte-a-goutte": (errors.TooSlow, "beaucoup trop lentement"),
+    "sans-fin": (None, "plus de changements qu'il n'en avait annoncé"),
+    "curseur-enorme": (None, "en-tête illisible : champ « next » invalide : texte trop long"),
+    "entier-enorme": (None, "en-tête illisible : champ « upto » invalide : valeur trop grande"),
+    "champ-enorme": (None, "site web trop long (2000 caractères au plus)"),
+    "horaires-enormes": (None, "enregistrement trop volumineux"),
+    "date-hors-bornes": (None, "date 3000-01-01 hors des bornes"),
+}
+
+# faults of other requests than a directory page, and the tests that cover them
+ELSEWHERE = {
+    "chemin-modele": "test_sync_hostile.py::test_template_file_names_stay_inside_their_folder",
+    "fichier-abime": "test_sync_hostile.py::test_a_failed_media_file_does_not_stop_the_others",
+    "accuse-autre-uuid": "test_sync_hostile.py::test_an_acknowledgement_for_another_uuid_keeps_the_correction",
+    "etat-invalide": "test_sync_hostile.py::test_verifier_with_junk_state_is_one_french_line",
 }
 
 
 def test_every_fault_of_the_server_is_covered() -> None:
-    assert set(CASES) == set(FAULT_KINDS)
+    assert set(CASES) | set(ELSEWHERE) == set(FAULT_KINDS)
+    assert not set(CASES) & set(ELSEWHERE)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +88,14 @@ def test_fault_message_and_store_after_last_good_page(
 ) -> None:
     raised, words = CASES[kind]
     request = request_for(
-        server, DEPTS, page_limit=PAGE, stall_timeout=0.5, max_attempts=3, helpers=helpers, helpers_from=1
+        server,
+        DEPTS,
+        page_limit=PAGE,
+        stall_timeout=5.0 if kind == "horaires-enormes" else 0.5,  # a 5 MB page takes the server a while
+        max_attempts=3,
+        helpers=helpers,
+        helpers_from=1,
+        change_margin=5,
     )
     server.db.clear_faults()
     server.db.add_fault(kind, collection="directory", skip=GOOD_PAGES, times=-1, seconds=2)
@@ -110,7 +135,9 @@ def test_fault_message_and_store_after_last_good_page(
     before = snapshot(store)
     again = synchronise(store, request)
     assert again.status == "reussie"
-    assert again.collections["directory"].received == len(ENTRIES) - GOOD_PAGES * PAGE  # resumed, not restarted
+    # resumed, not restarted (but the endless pages carried cursors the server never issued: a new full pass)
+    resumed = len(ENTRIES) if kind == "sans-fin" else len(ENTRIES) - GOOD_PAGES * PAGE
+    assert again.collections["directory"].received == resumed
     assert all(converged(store, server, DEPTS).values())
     assert snapshot(store)["articles"] == before["articles"]
 

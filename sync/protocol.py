@@ -72,6 +72,8 @@ _CURSOR = re.compile(r"^[\x21-\x7e]*$")
 def cursor_ok(cursor: str) -> bool:
     """A cursor this client would accept from a server today (a store may hold one from before)."""
     return len(cursor) <= MAX_CURSOR and bool(_CURSOR.match(cursor))
+
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 _DEPARTEMENT = re.compile(r"^(\d{2}|2[AB]|97\d|98\d)$")  # 25, 2A, 974, 988
 

@@ -167,7 +167,7 @@ def test_purged_departements_are_counted(server: SyncServer, store: Store) -> No
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, "MILPJ_JETON": TOKEN, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "milpj_desktop.cli", *args],
+        [sys.executable, "-m", "ui.cli", *args],
         cwd=ROOT,
         env=full,
         capture_output=True,
@@ -333,7 +333,7 @@ def test_an_entry_has_limits_told_in_a_short_french_reason(name: str) -> None:
 
 
 def test_the_detail_pane_cuts_what_was_stored_before_the_limits() -> None:
-    from ui.pages.annuaire import entry_html
+    from ui.annuaire_detail import entry_html
 
     entry = directory_sample(1, seed=3)[0]
     huge = DirectoryEntry.model_construct(

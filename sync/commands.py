@@ -103,16 +103,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
         def synchronise(**options: Any) -> Any:
             try:
-                return SyncEngine(access, request, data_dir=paths.data_dir(), on_progress=show).run(**options)
+                done = SyncEngine(access, request, data_dir=paths.data_dir(), on_progress=show).run(**options)
             except errors.SyncError as exc:
                 if tty:
                     print(file=sys.stderr)
                 if exc.run is not None and not args.json:
                     _print_table(exc.run)
                 raise
-            else:
-                if tty:
-                    print(file=sys.stderr)
+            if tty:
+                print(file=sys.stderr)
+            return done
 
         run = synchronise(on_locked=save)
         convergence, repaired = None, 0

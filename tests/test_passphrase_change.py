@@ -10,10 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from milpj_desktop.store import Store
 from milpj_desktop.store.errors import StoreInUse
+from tests.conftest import WINDOW_PASSPHRASE, first_run, run_cli
+from tests.perf import fiabilite_disque as disque
 from tests.perf import fiabilite_phrase as phrase
+from ui.dialogs.passphrase import UnlockDialog
+from ui.main_window import MainWindow
+from ui.pages.parametres import _rekey
 
 # In a real process: kill itself (SIGKILL) at the first write of the key file after the file's salt
 # changed, i.e. between the re-encryption and the key file that goes with it.
@@ -135,3 +141,24 @@ def test_another_process_holding_the_store_changes_nothing(baseline: Path, tmp_p
         if holder.stdout is not None:
             holder.stdout.close()
     assert _assert_opens(work) == "ancienne"
+
+
+def test_the_window_changes_its_passphrase_and_a_command_meanwhile_changes_nothing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    first_run(qtbot, window)
+    new = "la nouvelle phrase de la fenetre"  # keyClicks types ASCII only
+    meanwhile = run_cli("phrase-secrete", passphrase=WINDOW_PASSPHRASE, env={"MILPJ_NOUVELLE_PASSPHRASE": new})
+    assert disque.french_line(meanwhile, "ouvert par un autre programme", "n’a pas été changée") == ""
+
+    outcome: list[object] = []
+    window.app.runner.db(_rekey(WINDOW_PASSPHRASE, new)).success(outcome.append).failure(outcome.append).run()
+    qtbot.waitUntil(lambda: bool(outcome), timeout=30000)
+    assert outcome == [None]  # the window holds the store alone: its own change goes through
+    window.lock()
+    qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=10000)
+    dialog = window.dialog
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.keyClicks(dialog.passphrase, new)
+    dialog.ok.click()
+    qtbot.waitUntil(lambda: window.app.unlocked, timeout=30000)

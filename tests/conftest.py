@@ -71,7 +71,9 @@ def _freeze_what_collection_imported() -> None:
 
 def _uses_qt(module: object) -> bool:
     """The test module holds something of ui/ or PySide6 (widgets, the runner, printing)."""
-    names = (str(getattr(value, "__module__", None) or getattr(value, "__name__", "")) for value in vars(module).values())
+    names = (
+        str(getattr(value, "__module__", None) or getattr(value, "__name__", "")) for value in vars(module).values()
+    )
     return any(name == "ui" or name.startswith(("ui.", "PySide6")) for name in names)
 
 

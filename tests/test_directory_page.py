@@ -13,13 +13,16 @@ from pytestqt.qtbot import QtBot
 from milpj_desktop import paths
 from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
+from milpj_desktop.directory.csvio import ImportReport
+from milpj_desktop.directory.csvmap import preview
 from milpj_desktop.directory.generate import fictitious_entries
 from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.directory.search import Row
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
+from tests.test_accessibility import problems
 from ui.annuaire_dialogs import CorrectionDialog, EntryDialog
-from ui.annuaire_import import IGNORED
+from ui.annuaire_import import IGNORED, ImportDialog, ReportDialog
 from ui.annuaire_model import ID_ROLE, DirectoryTableModel, distance_text
 from ui.context import AppContext
 from ui.ops import Runner
@@ -80,7 +83,8 @@ def on_store(page: AnnuairePage, fn: Callable[[TaskContext], T]) -> T:
 
 
 def detail_text(page: AnnuairePage) -> str:
-    return page.detail.browser.toPlainText()
+    """The detail as shown, no-break spaces kept (toPlainText turns them into plain spaces)."""
+    return page.detail.browser.document().toRawText()
 
 
 def names(page: AnnuairePage) -> list[str]:
@@ -93,7 +97,7 @@ def test_text_type_and_radius_filters(qtbot: QtBot, page: AnnuairePage) -> None:
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
     page.search_field.clear()
     page.commune_field.setText("Besançon (25000)")
-    qtbot.waitUntil(lambda: "à moins de 10 km de Besançon" in page.count_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "à moins de 10\u00a0km de Besançon" in page.count_label.text(), timeout=5000)
     rows = page.model.rows()
     assert rows[0].name == "Mairie de Besançon"
     assert not page.table.isColumnHidden(DirectoryTableModel.DISTANCE)
@@ -105,22 +109,23 @@ def test_text_type_and_radius_filters(qtbot: QtBot, page: AnnuairePage) -> None:
     page.radius.setValue(0)  # the commune only
     qtbot.waitUntil(lambda: page.count_label.text() == "1 structure à Besançon", timeout=5000)
     page.commune_field.setText("Atlantide")
-    qtbot.waitUntil(lambda: "« Atlantide » introuvable" in page.count_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "«\u00a0Atlantide\u00a0» introuvable" in page.count_label.text(), timeout=5000)
 
 
 def test_detail_open_now_copy_phone_note_and_correction(qtbot: QtBot, page: AnnuairePage) -> None:
     page.search_field.setText("mairie besancon")
     qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
     page.table.selectRow(0)
-    qtbot.waitUntil(lambda: "Ouvert maintenant — ferme à 17 h 30" in detail_text(page), timeout=5000)
-    assert "Du lundi au vendredi : 8 h 30 – 17 h 30" in detail_text(page)
+    qtbot.waitUntil(lambda: "Ouvert maintenant — ferme à 17\u00a0h\u00a030" in detail_text(page), timeout=5000)
+    assert "Du lundi au vendredi\u00a0: 8\u00a0h\u00a030 – 17\u00a0h\u00a030" in detail_text(page)
+    assert "03\u00a081\u00a061\u00a050\u00a050" in detail_text(page)  # a phone number never breaks across lines
     assert page.detail.edit_button.isHidden() and page.detail.correction_button.isEnabled()
     page.detail.copy_phone_button.click()
     assert QGuiApplication.clipboard().text() == "03 81 61 50 50"
     qtbot.keyClicks(page.detail.note.edit, "Accueil des naissances : bureau 3")
     assert page.detail.note.state.text() == "Enregistrement…"
     # saved by itself after a pause, with the time it was saved
-    qtbot.waitUntil(lambda: page.detail.note.state.text() == "Note enregistrée à 10 h 30", timeout=5000)
+    qtbot.waitUntil(lambda: page.detail.note.state.text() == "Note enregistrée à 10\u00a0h\u00a030", timeout=5000)
     assert on_store(page, lambda ctx: repository.get_note(ctx.store.conn, "mairie-25056")) == (
         "Accueil des naissances : bureau 3"
     )
@@ -407,7 +412,7 @@ def test_import_step_previews_lets_choose_columns_and_reports_by_line(
     second = page.import_dialog
     assert second is not None and second.isVisible()
     second.reject()
-    assert "rien n'a été écrit" in page.message.text()
+    assert "annulé\u00a0: rien n\u2019a été écrit" in page.message.text()
     assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
 
 
@@ -421,3 +426,25 @@ def test_model_file_saved_from_the_page(qtbot: QtBot, page: AnnuairePage, tmp_pa
     page.save_model_csv(target)
     qtbot.waitUntil(lambda: "Modèle enregistré" in page.message.text(), timeout=5000)
     assert target.read_bytes().startswith(b"\xef\xbb\xbfNom;Type;Adresse;Code postal;Commune")
+
+
+def test_every_control_of_the_annuaire_and_its_dialogs_has_a_french_name(
+    qtbot: QtBot, page: AnnuairePage, tmp_path: Path
+) -> None:
+    page.save_local(None, _town_hall().model_copy(update={"national_id": None, "name": "Relais petite enfance"}))
+    qtbot.waitUntil(lambda: page.detail.delete_button.isVisible(), timeout=5000)
+    assert problems(page) == []  # with a structure shown: its actions and note
+    source = tmp_path / "f.csv"
+    source.write_text("Nom;Ville\nA;Dole\n", encoding="utf-8")
+    assert page._current is not None
+    report = ImportReport("annuaire", rows=2, errors=[(2, "commune manquante")], warnings=[(1, "colonne ignorée")])
+    for dialog in (
+        EntryDialog(page, page._current.entry, stage_names=page.stage_names),
+        CorrectionDialog(page, page._current.entry),
+        ImportDialog(page, preview(source)),
+        ReportDialog(page, report),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert problems(dialog) == [], type(dialog).__name__
+        dialog.close()

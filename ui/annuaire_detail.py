@@ -7,12 +7,14 @@ import html
 from collections.abc import Callable
 
 from milpj_desktop.directory import repository
-from milpj_desktop.directory.hours import describe_hours, french_time, open_status
+from milpj_desktop.directory.hours import describe_hours, open_status
 from milpj_desktop.directory.models import ACCESSIBILITY_LABELS, KIND_LABELS, LANGUAGE_NAMES, TYPE_LABELS
-from milpj_desktop.directory.phone import format_phone, tel_uri
+from milpj_desktop.directory.phone import tel_uri
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.errors import KnownError
 from milpj_desktop.shown import SHOWN_ITEMS, clip, clip_lines
+from milpj_desktop.typography import clock, typeset
+from milpj_desktop.typography import phone as phone_text
 from milpj_desktop.worker import TaskContext
 from ui.ops import Runner
 from ui.qt import (
@@ -37,8 +39,8 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
     """The detail pane: every field a professional needs, hours first (public holidays known)."""
     entry = stored.entry
 
-    def esc(text: str) -> str:  # every field bounded: a huge stored value cannot freeze the pane
-        return html.escape(clip(text))
+    def esc(text: str) -> str:  # every field bounded (a huge value cannot freeze the pane), French spacing
+        return html.escape(typeset(clip(text)))
 
     status = open_status(entry.hours, now, departement=entry.departement)
     colour = "#18753C" if status.open_now else "#B34000"
@@ -58,11 +60,14 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
     if address:
         rows.append(("Adresse", esc(address)))
     if entry.phone:
-        rows.append(("Téléphone", f'<a href="{esc(tel_uri(entry.phone))}">{esc(format_phone(entry.phone))}</a>'))
+        link = html.escape(tel_uri(entry.phone))
+        rows.append(("Téléphone", f'<a href="{link}">{html.escape(phone_text(entry.phone))}</a>'))
     if entry.email:
-        rows.append(("Courriel", f'<a href="mailto:{esc(entry.email)}">{esc(entry.email)}</a>'))
+        email = html.escape(entry.email)
+        rows.append(("Courriel", f'<a href="mailto:{email}">{html.escape(clip(entry.email))}</a>'))
     if entry.website:
-        rows.append(("Site web", f'<a href="{esc(entry.website)}">{esc(entry.website)}</a>'))
+        site = html.escape(entry.website)
+        rows.append(("Site web", f'<a href="{site}">{html.escape(clip(entry.website))}</a>'))
     if entry.accessibility:
         rows.append(("Accessibilité", esc(ACCESSIBILITY_LABELS[entry.accessibility])))
     if entry.languages:
@@ -161,7 +166,7 @@ class NoteEditor(QWidget):
 
         def done(_: None) -> None:
             if self._entry_id == entry_id and self._edits == edit_number:
-                at = french_time(self.now().strftime("%H:%M"))
+                at = clock(self.now().strftime("%H:%M"))
                 self._set_state(f"Note enregistrée à {at}" if text.strip() else f"Note effacée à {at}")
             self.saved.emit(entry_id, bool(text.strip()))
 

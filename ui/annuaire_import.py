@@ -6,6 +6,7 @@ from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
 from milpj_desktop.directory.csvio import ImportReport
 from milpj_desktop.directory.csvmap import FIELD_LABELS, ColumnMapping, FilePreview, ImportFileError
 from milpj_desktop.directory.models import TYPE_LABELS
+from milpj_desktop.typography import typeset
 from ui.annuaire_dialogs import fitted_width
 from ui.qt import (
     QAbstractItemView,
@@ -132,7 +133,7 @@ class ReportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Rapport d'import")
         layout = QVBoxLayout(self)
-        summary = QLabel(report.summary())
+        summary = QLabel(typeset(report.summary()))
         summary.setObjectName("rapport-resume")
         summary.setWordWrap(True)
         summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,7 +149,7 @@ class ReportDialog(QDialog):
             number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 0, number)
             self.table.setItem(row, 1, QTableWidgetItem(kind))
-            self.table.setItem(row, 2, QTableWidgetItem(reason))
+            self.table.setItem(row, 2, QTableWidgetItem(typeset(reason)))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

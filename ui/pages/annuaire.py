@@ -20,6 +20,7 @@ from milpj_desktop.directory.phone import format_phone
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.directory.search import Filters, Row, search, search_rows
 from milpj_desktop.directory.vcard import write_vcards
+from milpj_desktop.typography import grouped, typeset
 from milpj_desktop.worker import TaskContext
 from ui.annuaire_detail import DetailPanel, entry_html
 from ui.annuaire_dialogs import CommuneCompleter, CorrectionDialog, EntryDialog
@@ -314,9 +315,9 @@ class AnnuairePage(Page):
         self.message.clear()
 
     def say(self, text: str) -> None:
-        """The page's one message area."""
-        self.message.setText(text)
-        self.message.setToolTip(text)
+        """The page's one message area (French spacing and apostrophes applied here, once)."""
+        self.message.setText(typeset(text))
+        self.message.setToolTip(typeset(text))
 
     # -- searching -------------------------------------------------------------------------
     def criteria(self) -> dict[str, Any] | str:
@@ -351,7 +352,7 @@ class AnnuairePage(Page):
         self._generation += 1
         generation = self._generation
         if isinstance(chosen, str):
-            self.count_label.setText(chosen)
+            self.count_label.setText(typeset(chosen))
             return
         self.count_label.setText("Recherche…")
 
@@ -658,8 +659,7 @@ class AnnuairePage(Page):
 
 def structures(count: int) -> str:
     """« 1 structure », « 12 345 structures » (narrow no-break space between thousands)."""
-    number = f"{count:,}".replace(",", "\u202f")
-    return f"{number} structure{'s' if count > 1 else ''}"
+    return f"{grouped(count)} structure{'s' if count > 1 else ''}"
 
 
 def count_text(count: int, chosen: dict[str, Any]) -> str:
@@ -676,7 +676,7 @@ def count_text(count: int, chosen: dict[str, Any]) -> str:
         extra.append(f"ouverte{plural} maintenant")
     if filters.favourites_only:
         extra.append("parmi les favoris")
-    return structures(count) + where + "".join(f", {e}" for e in extra)
+    return typeset(structures(count) + where + "".join(f", {e}" for e in extra))
 
 
 def _without_clock(chosen: dict[str, Any] | None) -> Any:

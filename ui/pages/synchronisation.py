@@ -1,30 +1,17 @@
-"""Synchronisation: server, device token, départements, last result per collection, outbox, progress."""
+"""Synchronisation: server, device token, départements, the history of runs, outbox, progress."""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
-
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
-from milpj_desktop.frenchdates import clock_time, local_moment, short_date
-from milpj_desktop.settings import Settings, load_settings, save_settings
+from milpj_desktop.settings import Settings, save_settings
 from milpj_desktop.typography import grouped
 from milpj_desktop.worker import TaskContext
 from sync.engine import apply_subscription
-from sync.freshness import (
-    REASONS,
-    STATUSES,
-    Freshness,
-    last_sync_phrase,
-    read_freshness,
-    reason_text,
-    run_moment,
-    when_text,
-)
-from sync.outbox import OUTBOX, OutboxState, outbox_state
-from sync.protocol import COLLECTIONS, parse_departements
-from sync.state import CollectionResult, RunResult, last_run_that_brought, recent_runs
+from sync.freshness import REASONS
+from sync.outbox import OutboxState
+from sync.protocol import parse_departements
+from sync.state import RunResult
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import (
@@ -40,102 +27,11 @@ from ui.qt import (
     QPushButton,
     Qt,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
 )
 from ui.scrolled import scrolled_body
 from ui.sync_controller import SyncController, is_configured
-
-HISTORY = 10  # runs shown, plus the last one that brought something when it is older
-COLUMNS = ["Synchronisation", "État", "Ajoutés", "Modifiés", "Supprimés", "Refusés"]  # figures last, right-aligned
-SHORT_REASONS = {
-    "manuelle": "à la main",
-    "démarrage": "au démarrage",
-    "connexion retrouvée": "connexion retrouvée",
-    "nouveaux réglages": "nouveaux réglages",
-    "ligne de commande": "ligne de commande",
-}
-
-
-@dataclass(frozen=True)
-class SyncView:
-    """What the page shows, read in one store task."""
-
-    settings: Settings
-    freshness: Freshness
-    runs: list[RunResult]  # newest first
-    brought: RunResult | None  # the last run after which something had arrived, left or been sent
-    outbox: OutboxState
-
-
-def read_view(ctx: TaskContext) -> SyncView:
-    conn = ctx.store.conn
-    runs = recent_runs(conn, HISTORY)
-    brought = last_run_that_brought(conn)
-    if brought is not None and all(r.run_id != brought.run_id for r in runs):
-        runs.append(brought)
-    return SyncView(load_settings(conn), read_freshness(conn), runs, brought, outbox_state(conn))
-
-
-def short_when(iso: str) -> str:
-    """« 03/12/2026 à 14 h 05 » in local time (a column of the history)."""
-    moment = local_moment(iso)
-    return f"{short_date(moment.date())} à {clock_time(moment)}" if moment is not None else "date inconnue"
-
-
-def arrivals(run: RunResult) -> tuple[int, int, int, int]:
-    """Added, changed, deleted, refused over the collections received (corrections sent apart)."""
-    received = [r for key, r in run.collections.items() if key != OUTBOX]
-    return (
-        sum(r.added for r in received),
-        sum(r.changed for r in received),
-        sum(r.deleted for r in received),
-        sum(r.failed for r in received),
-    )
-
-
-def outcome_text(run: RunResult) -> str:
-    """« Synchronisation réussie (nouveaux réglages) : 412 changements reçus », said when it ends."""
-    status = STATUSES.get(run.status, run.status)
-    reason = reason_text(run)
-    head = f"Synchronisation {status}" + (f" ({reason})" if reason else "")
-    added, changed, deleted, refused = arrivals(run)
-    moved = added + changed + deleted
-    if moved == 0 and refused == 0:
-        return f"{head} : rien de nouveau sur le serveur."
-    parts = [f"{grouped(moved)} changement(s) reçu(s)"]
-    if refused:
-        parts.append(f"{grouped(refused)} refusé(s)")
-    return f"{head} : {', '.join(parts)} (détail ci-dessous)."
-
-
-ORDER = [c.value for c in COLLECTIONS] + [OUTBOX]
-
-
-def _protocol_order(result: CollectionResult) -> int:
-    return ORDER.index(result.collection) if result.collection in ORDER else len(ORDER)
-
-
-def _align_numbers(item: QTreeWidgetItem) -> None:
-    for column in range(2, 6):
-        item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-def _summary_html(view: SyncView) -> str:
-    lines = [html.escape(last_sync_phrase(view.freshness) + ".")]
-    brought = view.brought
-    if brought is None:
-        lines.append("Rien n’a encore été reçu du serveur.")
-    else:
-        reason = reason_text(brought)
-        origin = f" ({reason})" if reason else ""
-        lines.append(
-            html.escape(
-                f"Dernières données reçues : synchronisation du {when_text(run_moment(brought))}{origin}, "
-                "détaillée ci-dessous."
-            )
-        )
-    return "<br>".join(lines)
+from ui.sync_history import COLUMNS, SyncView, outcome_text, read_view, run_item, summary_html
 
 
 class SynchronisationPage(Page):
@@ -296,46 +192,13 @@ class SynchronisationPage(Page):
         if not view.runs:
             self.summary.setText("Jamais synchronisé.")
             return
-        self.summary.setText(_summary_html(view))
+        self.summary.setText(summary_html(view))
         for run in view.runs:
-            item = self._run_item(run)
+            item = run_item(run)
             self.table.addTopLevelItem(item)
             if run.run_id == self.brought_id:
                 item.setExpanded(True)
                 self.table.setCurrentItem(item)
-
-    def _run_item(self, run: RunResult) -> QTreeWidgetItem:
-        reason = SHORT_REASONS.get(run.reason, run.reason)
-        label = short_when(run_moment(run)) + (f" ({reason})" if reason else "")
-        status = STATUSES.get(run.status, run.status)
-        item = QTreeWidgetItem([label, status, *(grouped(n) for n in arrivals(run))])
-        tip = f"Synchronisation du {when_text(run_moment(run))}"
-        if reason_text(run):
-            tip += f" ({reason_text(run)})"
-        item.setToolTip(0, tip)
-        if run.message:
-            item.setToolTip(1, run.message)
-        _align_numbers(item)
-        for result in sorted(run.collections.values(), key=_protocol_order):
-            if not (result.added or result.changed or result.deleted or result.failed or result.status != "reussie"):
-                continue  # what really arrived: a collection with nothing new is not listed
-            child = QTreeWidgetItem(
-                [
-                    result.label.capitalize(),
-                    STATUSES.get(result.status, result.status),
-                    grouped(result.added),
-                    grouped(result.changed),
-                    grouped(result.deleted),
-                    grouped(result.failed),
-                ]
-            )
-            if result.message:
-                child.setToolTip(1, result.message)
-            _align_numbers(child)
-            item.addChild(child)
-        if item.childCount() == 0:
-            item.addChild(QTreeWidgetItem(["Rien de nouveau"]))
-        return item
 
     def _show_outbox(self, state: OutboxState) -> None:
         text = f"Corrections signalées : {grouped(state.pending)} en attente d’envoi, {grouped(state.sent)} envoyée(s)."

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from milpj_desktop import paths
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as repo
-from milpj_desktop.content.reading import open_article
+from milpj_desktop.content.reading import mark_favourite, open_article
 from milpj_desktop.handouts import prepare
 from milpj_desktop.handouts.history import list_prints, record_printed
 from milpj_desktop.settings import Settings
@@ -180,6 +180,14 @@ def test_opening_an_article_clears_its_badge_and_says_so(content_store: Store) -
     assert again is not None and again.badge is None
     assert unchanged == Changes()
     assert open_article(content_store, "article-inexistant") == (None, Changes())
+
+
+def test_marking_a_favourite_says_so(content_store: Store) -> None:
+    article_id = repo.list_article_summaries(content_store.conn)[0].id
+    assert mark_favourite(content_store, article_id, True) == (True, Changes(favourites=True))
+    assert repo.is_favourite(content_store.conn, article_id)
+    assert mark_favourite(content_store, article_id, False) == (False, Changes(favourites=True))
+    assert not repo.is_favourite(content_store.conn, article_id)
 
 
 def test_recording_a_print_writes_the_history_and_says_so(content_store: Store) -> None:

@@ -1,5 +1,5 @@
-"""The use case « open an article »: read it and clear its « nouveau » / « mis à jour » badge, since
-reading it is what the badge waits for (the window and any other front end share it)."""
+"""The reader's use cases: open an article (and clear its « nouveau » / « mis à jour » badge, since
+reading it is what the badge waits for), mark it as a favourite; each says what it changed."""
 
 from __future__ import annotations
 
@@ -30,3 +30,10 @@ def open_article(store: Store, article_id: str) -> tuple[Opened | None, Changes]
         if badge:
             repo.mark_read(conn, article_id)
         return Opened(article, badge, repo.is_favourite(conn, article_id)), Changes(content=bool(badge))
+
+
+def mark_favourite(store: Store, article_id: str, wanted: bool) -> tuple[bool, Changes]:
+    """Add or remove the star (a local table no synchronisation touches); returns the new state."""
+    with store.transaction() as conn:
+        repo.set_favourite(conn, article_id, wanted)
+    return wanted, Changes(favourites=True)

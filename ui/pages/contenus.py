@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository as repo
 from milpj_desktop.content.models import Article, Event, Stage, Theme
-from milpj_desktop.content.reading import Opened, open_article
+from milpj_desktop.content.reading import Opened, mark_favourite, open_article
 from milpj_desktop.content.render import (
     ARTICLE_SCHEME,
     DIRECTORY_SCHEME,
@@ -548,25 +548,19 @@ class ContenusPage(Page):
             return
         wanted = not bool(self.favourite_button.property("favori"))
 
-        def task(ctx: TaskContext) -> bool:
-            with ctx.store.transaction() as conn:
-                repo.set_favourite(conn, article.id, wanted)
-            return wanted
-
         def done(favourite: bool) -> None:
             if not self.app.unlocked:
                 return
             self._set_favourite_button(favourite)
             self.model.update_article(article.id, favourite=favourite)
             self.app.show_status("Article ajouté aux favoris." if favourite else "Article retiré des favoris.")
-            self._announce(Changes(favourites=True))
             if self.favourites_only.isChecked() and not self.search.text().strip():
                 self.load_list()
 
-        self.app.runner.db(task).success(done).run()
-
-    def _announce(self, changes: Changes) -> None:
-        self.app.announce(changes, origin=self)  # the page already shows its own change
+        # the page shows its own change at once: it is the origin, other views are told
+        self.app.runner.change(lambda ctx: mark_favourite(ctx.store, article.id, wanted), origin=self).success(
+            done
+        ).run()
 
     def _link_clicked(self, url: QUrl) -> None:
         if url.scheme() == ARTICLE_SCHEME:

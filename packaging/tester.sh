@@ -2,7 +2,7 @@
 # Installe les outils de développement puis lance toutes les vérifications : ruff, mypy (strict), pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-ensure_system_packages $QT_RUNTIME_PACKAGES poppler-utils
+ensure_system_packages $QT_RUNTIME_PACKAGES poppler-utils zbar-tools
 ensure_venv "dev,serveur"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen

@@ -1,8 +1,12 @@
-"""Handout HTML → QTextDocument → pages on a QPdfWriter or a QPrinter, A4, with our own header and footer.
+"""Handout HTML → blocks of QTextDocument → A4 pages on a QPdfWriter, a QPrinter or screen images.
 
-QTextDocument.print_() adds its own margin and page number; we lay the document out on the
-device ourselves and paint each page: the structure and the professional's contact at the top,
-the date and « page n / N » at the bottom. Rendering runs off the GUI thread through
+QTextDocument's own pagination cuts anywhere (a heading alone at a page foot, a table row or a
+contact split in two), so the handout is cut into blocks marked by its template
+(milpj_desktop.handouts.blocks), each block is laid out alone on the device and we place blocks on
+pages ourselves: headings stay with what follows, rows and contacts are never split, text is cut
+between lines with no widow or orphan. Each page gets our header (the structure and its contact,
+or nothing) and footer (the date, the title, « page n / N »). The preview paints the same layout
+on images. Rendering runs off the GUI thread through
 `in_qt_thread`: QTextDocument's lazy layout starts a timer, and a plain Python thread (the
 runner's pool) has no Qt event dispatcher for it (« QBasicTimer::start … » on X11); a QThread has.
 Each QTextDocument is created on the thread that paints it.
@@ -20,12 +24,15 @@ from typing import Generic, TypeVar
 
 from milpj_desktop import PRODUCT_NAME
 from milpj_desktop.errors import KnownError
-from milpj_desktop.handouts import Handout, Letterhead
+from milpj_desktop.handouts import Handout
+from milpj_desktop.handouts.blocks import split_blocks
 from milpj_desktop.worker import Cancelled
 from ui.qt import (
+    QBuffer,
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QMarginsF,
     QPageLayout,
     QPageSize,
@@ -42,6 +49,8 @@ from ui.qt import (
 FONT_FAMILY = "DejaVu Sans"
 BASE_POINTS = 11.0
 LARGE_POINTS = 15.0  # large print: ≥ 14 pt, as the issue asks
+DECOR_POINTS = 10.5  # header and footer: never below the body's minimum
+DECOR_LARGE_POINTS = 14.0
 PDF_DPI = 300
 HEADER_COLOUR = QColor("#000091")
 RULE_COLOUR = QColor("#9aa0b8")
@@ -99,30 +108,219 @@ def in_qt_thread(fn: Callable[[], T]) -> T:
     return thread.value  # type: ignore[return-value]
 
 
-def _mm(device_dpi: int, millimetres: float) -> float:
+def _mm(device_dpi: float, millimetres: float) -> float:
     return millimetres * device_dpi / 25.4
 
 
-def layout_document(html: str, *, large_print: bool, device: QPdfWriter | QPrinter) -> tuple[QTextDocument, QRectF]:
-    """The handout laid out for this device; returns the document and the body rectangle on the page."""
-    dpi = device.resolution()
-    margins = LARGE_MARGINS if large_print else MARGINS
-    page = QRectF(0, 0, device.width(), device.height())
-    body = QRectF(
+Device = QPdfWriter | QPrinter | QImage
+MIN_PIECE_LINES = 2  # a heading keeps at least two lines of what follows; a paragraph cut leaves two lines
+CLIP_EPSILON = 0.5  # device pixels: a line that starts exactly at a cut belongs to the next page only
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A band [top, bottom) of one block's document, drawn `at` pixels below the top of the body."""
+
+    doc: int
+    top: float
+    bottom: float
+    at: float
+
+
+@dataclass
+class Paged:
+    """A handout laid out in blocks and placed on A4 pages; painted on a PDF, a printer or an image."""
+
+    handout: Handout
+    docs: list[QTextDocument]
+    pages: list[list[Slice]]
+    body: QRectF
+    page_size: QSizeF
+    dpi: float
+    device: Device
+
+    def fill(self, number: int) -> float:
+        """How much of the body height page `number` (0-based) uses, from 0 to 1."""
+        slices = self.pages[number]
+        if not slices:
+            return 0.0
+        return max(s.at + s.bottom - s.top for s in slices) / self.body.height()
+
+
+def margins_for(handout: Handout) -> Margins:
+    margins = LARGE_MARGINS if handout.large_print else MARGINS
+    if not handout.letterhead.has_header():
+        # No structure and no contact: no header line at all, and its room goes to the text.
+        return Margins(
+            left=margins.left,
+            right=margins.right,
+            top=margins.header + 4,
+            bottom=margins.bottom,
+            header=margins.header,
+            footer=margins.footer,
+        )
+    return margins
+
+
+def _body_rect(handout: Handout, dpi: float, page: QSizeF) -> QRectF:
+    margins = margins_for(handout)
+    return QRectF(
         _mm(dpi, margins.left),
         _mm(dpi, margins.top),
         page.width() - _mm(dpi, margins.left + margins.right),
         page.height() - _mm(dpi, margins.top + margins.bottom),
     )
+
+
+def _block_document(css: str, fragment: str, font: QFont, width: float, device: Device) -> QTextDocument:
     doc = QTextDocument()
     doc.documentLayout().setPaintDevice(device)
-    font = QFont(FONT_FAMILY)
-    font.setPointSizeF(LARGE_POINTS if large_print else BASE_POINTS)
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
-    doc.setHtml(html)
-    doc.setPageSize(QSizeF(body.width(), body.height()))
-    return doc, body
+    doc.setDefaultStyleSheet(css)
+    doc.setHtml(fragment)
+    doc.setTextWidth(width)
+    return doc
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """What placement needs to know of one block: its kind, height, first line and where it may be cut."""
+
+    kind: str
+    height: float
+    lead: float  # top of the first line: the space above it is dropped at the top of a page
+    space: float  # the first block's top margin, which Qt leaves out of a document's layout
+    cuts: tuple[float, ...]  # y where a page may end inside the block (line tops), ascending
+    lines: tuple[float, ...]  # every line top in the root frame, ascending (for « two lines » rules)
+
+
+def _measure(doc: QTextDocument, kind: str, dpi: float) -> _Measure:
+    layout = doc.documentLayout()
+    space = doc.begin().blockFormat().topMargin() * dpi / 96.0  # CSS pixels → device pixels, as Qt scales
+    root = doc.rootFrame()
+    height = layout.documentSize().height()
+    cuts: list[float] = []
+    lines: list[float] = []
+    lead: float | None = None
+    announces = False
+    block = doc.begin()
+    while block.isValid():
+        text_layout = block.layout()
+        rect = layout.blockBoundingRect(block)
+        in_root = doc.frameAt(block.position()) == root
+        count = text_layout.lineCount()
+        for index in range(count):
+            top = rect.top() + text_layout.lineAt(index).y()
+            if lead is None:
+                lead = top
+            if not in_root:
+                continue
+            lines.append(top)
+            # No widow, no orphan: cut at a paragraph's start (not after a line announcing a list with
+            # « : »), or with two lines on each side.
+            starts = index == 0 and not announces
+            if top > (lead or 0.0) and (starts or (index >= MIN_PIECE_LINES and count - index >= MIN_PIECE_LINES)):
+                cuts.append(top)
+        if in_root and block.text().strip():
+            announces = block.text().rstrip().endswith(":")
+        block = block.next()
+    return _Measure(kind, height, lead or 0.0, space, tuple(sorted(set(cuts))), tuple(sorted(set(lines))))
+
+
+def _first_part(measures: list[_Measure], index: int) -> float:
+    """The height that must follow a heading on its page: the next block, or its part before the first cut."""
+    if index >= len(measures):
+        return 0.0
+    nxt = measures[index]
+    if nxt.kind == "titre":
+        return nxt.height + nxt.space + _first_part(measures, index + 1)
+    if nxt.kind == "flux" and nxt.cuts:
+        return nxt.cuts[0] + nxt.space  # up to where it may first be cut
+    return nxt.height + nxt.space
+
+
+def place_blocks(measures: list[_Measure], page_height: float) -> list[list[Slice]]:
+    """Stack blocks down pages: headings kept with what follows, unbreakable blocks moved whole."""
+    pages: list[list[Slice]] = [[]]
+    used = 0.0
+    index = 0
+    resume: float | None = None  # where the current block continues after a cut
+    while index < len(measures):
+        block = measures[index]
+        if block.kind == "saut":
+            if pages[-1]:
+                pages.append([])
+                used = 0.0
+            index += 1
+            continue
+        top = resume if resume is not None else (block.lead if used == 0 else -block.space)
+        need = block.height - top
+        if block.kind == "titre":
+            need += _first_part(measures, index + 1)
+        if used + need <= page_height or (used == 0 and block.kind != "flux" and block.height - top <= page_height):
+            pages[-1].append(Slice(index, top, block.height, used))
+            used += block.height - top
+            index += 1
+            resume = None
+            continue
+        room = page_height - used
+        cuts = block.cuts if block.kind == "flux" or used == 0 else ()
+        if used == 0 and not cuts:
+            cuts = block.lines  # taller than a page and nowhere good to cut: cut between any lines
+        fitting = [c for c in cuts if top < c and c - top <= room and c - top > 0]
+        if fitting and (block.kind == "flux" or used == 0):
+            cut = fitting[-1]
+            pages[-1].append(Slice(index, top, cut, used))
+            resume = cut
+        elif used == 0:  # one line taller than the page: let it overflow rather than loop
+            pages[-1].append(Slice(index, top, block.height, 0.0))
+            index += 1
+            resume = None
+        pages.append([])
+        used = 0.0
+    if not pages[-1] and len(pages) > 1:
+        pages.pop()
+    return pages
+
+
+def paginate(handout: Handout, device: Device) -> Paged:
+    """Lay the handout out on this device, block by block, and place the blocks on pages."""
+    dpi = float(device.logicalDpiY())
+    page = QSizeF(device.width(), device.height())
+    body = _body_rect(handout, dpi, page)
+    css, blocks = split_blocks(handout.html)
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(LARGE_POINTS if handout.large_print else BASE_POINTS)
+    docs: list[QTextDocument] = []
+    measures: list[_Measure] = []
+    for block in blocks:
+        if block.kind == "saut":
+            docs.append(QTextDocument())
+            measures.append(_Measure("saut", 0.0, 0.0, 0.0, (), ()))
+            continue
+        doc = _block_document(css, block.html, font, body.width(), device)
+        docs.append(doc)
+        measures.append(_measure(doc, block.kind, dpi))
+    return Paged(handout, docs, place_blocks(measures, body.height()), body, page, dpi, device)
+
+
+def paint_page(painter: QPainter, paged: Paged, number: int) -> None:
+    """Body and decor of page `number` (0-based) in the device's pixels (scale the painter for a preview)."""
+    body = paged.body
+    for piece in paged.pages[number]:
+        doc = paged.docs[piece.doc]
+        painter.save()
+        painter.translate(body.left(), body.top() + piece.at - piece.top)
+        top = max(piece.top, 0.0) + (CLIP_EPSILON if piece.top > 0 else 0.0)
+        doc.drawContents(painter, QRectF(0, top, body.width(), piece.bottom - top - CLIP_EPSILON))
+        painter.restore()
+    paint_decor(
+        painter,
+        paged,
+        page=number + 1,
+        pages=len(paged.pages),
+    )
 
 
 def _decor_font(points: float, *, bold: bool = False) -> QFont:
@@ -132,58 +330,51 @@ def _decor_font(points: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def paint_decor(
-    painter: QPainter,
-    device: QPdfWriter | QPrinter,
-    letterhead: Letterhead,
-    *,
-    title: str,
-    page: int,
-    pages: int,
-    large_print: bool,
-) -> None:
-    """Header (structure, contact) and footer (date, page n / N) of one page."""
-    dpi = device.resolution()
-    margins = LARGE_MARGINS if large_print else MARGINS
+def paint_decor(painter: QPainter, paged: Paged, *, page: int, pages: int) -> None:
+    """Header (structure, contact: or nothing) and footer (date, title, page n / N) of one page."""
+    handout, device, dpi = paged.handout, paged.device, paged.dpi
+    letterhead = handout.letterhead
+    large_print = handout.large_print
+    margins = margins_for(handout)
     left = _mm(dpi, margins.left)
-    width = device.width() - _mm(dpi, margins.left + margins.right)
-    small = 12.0 if large_print else 8.5
-    head = 14.0 if large_print else 10.0
-    painter.save()
-    # Header: structure name on the left, the professional's contact on the right (below it when
-    # both do not fit on one line), a thin rule under them.
-    top = _mm(dpi, margins.header)
-    name_font = _decor_font(head, bold=True)
-    contact_font = _decor_font(head if large_print else small)
-    name_metrics = QFontMetricsF(name_font, device)
-    contact = letterhead.contact_line()
+    width = paged.page_size.width() - _mm(dpi, margins.left + margins.right)
+    small = DECOR_LARGE_POINTS if large_print else DECOR_POINTS
+    head = 16.0 if large_print else 11.5
     gap = _mm(dpi, 6)
-    one_line = (
-        name_metrics.horizontalAdvance(letterhead.structure)
-        + QFontMetricsF(contact_font, device).horizontalAdvance(contact)
-        + gap
-        <= width
-    )
-    structure = name_metrics.elidedText(letterhead.structure, Qt.TextElideMode.ElideRight, width)
-    contact = QFontMetricsF(contact_font, device).elidedText(contact, Qt.TextElideMode.ElideRight, width)
-    painter.setPen(HEADER_COLOUR)
-    painter.setFont(name_font)
-    name_box = QRectF(left, top, width, name_metrics.height() * 1.2)
-    painter.drawText(name_box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), structure)
-    painter.setPen(TEXT_GREY)
-    painter.setFont(contact_font)
-    contact_box = name_box if one_line or not letterhead.structure else name_box.translated(0, name_box.height())
-    align = Qt.AlignmentFlag.AlignRight if one_line else Qt.AlignmentFlag.AlignLeft
-    painter.drawText(contact_box, int(align | Qt.AlignmentFlag.AlignTop), contact)
-    rule_y = _mm(dpi, margins.top - 5)
-    painter.setPen(RULE_COLOUR)
-    painter.drawLine(int(left), int(rule_y), int(left + width), int(rule_y))
-    # Footer: date on the left, « page n / N » on the right, the title in the middle when it fits.
+    painter.save()
+    if letterhead.has_header():
+        # Structure name on the left, the contact on the right (below it when both do not fit).
+        top = _mm(dpi, margins.header)
+        name_font = _decor_font(head, bold=True)
+        contact_font = _decor_font(small)
+        name_metrics = QFontMetricsF(name_font, device)
+        contact_metrics = QFontMetricsF(contact_font, device)
+        contact = letterhead.contact_line()
+        one_line = (
+            name_metrics.horizontalAdvance(letterhead.structure) + contact_metrics.horizontalAdvance(contact) + gap
+            <= width
+        )
+        structure = name_metrics.elidedText(letterhead.structure, Qt.TextElideMode.ElideRight, width)
+        contact = contact_metrics.elidedText(contact, Qt.TextElideMode.ElideRight, width)
+        painter.setPen(HEADER_COLOUR)
+        painter.setFont(name_font)
+        name_box = QRectF(left, top, width, name_metrics.height() * 1.2)
+        painter.drawText(name_box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), structure)
+        painter.setPen(TEXT_GREY)
+        painter.setFont(contact_font)
+        below = not one_line and bool(letterhead.structure)
+        contact_box = name_box.translated(0, name_box.height()) if below else name_box
+        align = Qt.AlignmentFlag.AlignRight if one_line else Qt.AlignmentFlag.AlignLeft
+        painter.drawText(contact_box, int(align | Qt.AlignmentFlag.AlignTop), contact)
+        rule_y = _mm(dpi, margins.top - 4)
+        painter.setPen(RULE_COLOUR)
+        painter.drawLine(int(left), int(rule_y), int(left + width), int(rule_y))
     footer_font = _decor_font(small)
     metrics = QFontMetricsF(footer_font, device)
-    bottom = device.height() - _mm(dpi, margins.footer)
+    bottom = paged.page_size.height() - _mm(dpi, margins.footer)
     footer = QRectF(left, bottom - metrics.height() * 1.3, width, metrics.height() * 1.3)
     line_y = int(footer.top() - _mm(dpi, 1.5))
+    painter.setPen(RULE_COLOUR)
     painter.drawLine(int(left), line_y, int(left + width), line_y)
     painter.setPen(TEXT_GREY)
     painter.setFont(footer_font)
@@ -192,6 +383,7 @@ def paint_decor(
     page_text = f"page {page} / {pages}"
     painter.drawText(footer, int(Qt.AlignmentFlag.AlignLeft | bottom_flags), date_text)
     painter.drawText(footer, int(Qt.AlignmentFlag.AlignRight | bottom_flags), page_text)
+    title = handout.doc_title
     side = (width - metrics.horizontalAdvance(title)) / 2
     if side >= max(metrics.horizontalAdvance(date_text), metrics.horizontalAdvance(page_text)) + gap:
         painter.drawText(footer, int(Qt.AlignmentFlag.AlignHCenter | bottom_flags), title)
@@ -212,27 +404,14 @@ def paint_handouts(
     total = len(handouts) * copies
     done = 0
     for handout in handouts:
-        doc, body = layout_document(handout.html, large_print=handout.large_print, device=device)
-        pages = max(1, doc.pageCount())
+        paged = paginate(handout, device)
         for _copy in range(copies):
             if check_cancelled is not None:
                 check_cancelled()
-            for number in range(pages):
+            for number in range(len(paged.pages)):
                 if painted and not device.newPage():
                     raise PrintError("Impossible d'ajouter une page : l'imprimante ou le fichier a refusé l'écriture.")
-                painter.save()
-                painter.translate(body.left(), body.top() - number * body.height())
-                doc.drawContents(painter, QRectF(0, number * body.height(), body.width(), body.height()))
-                painter.restore()
-                paint_decor(
-                    painter,
-                    device,
-                    handout.letterhead,
-                    title=handout.title,
-                    page=number + 1,
-                    pages=pages,
-                    large_print=handout.large_print,
-                )
+                paint_page(painter, paged, number)
                 painted += 1
             done += 1
             if progress is not None:
@@ -240,13 +419,54 @@ def paint_handouts(
     return painted
 
 
-def new_pdf_writer(path: Path, title: str) -> QPdfWriter:
-    writer = QPdfWriter(str(path))
+def pdf_title(handouts: Sequence[Handout]) -> str:
+    """The PDF's title: the real titles of what is printed (three at most, then « … »)."""
+    titles: list[str] = []
+    for handout in handouts:
+        if handout.doc_title not in titles:
+            titles.append(handout.doc_title)
+    return " ; ".join(titles[:3]) + (" ; …" if len(titles) > 3 else "")
+
+
+def render_page_images(handout: Handout, *, dpi: float) -> list[QImage]:
+    """The pages exactly as the PDF lays them out (same device metrics), drawn on images for the screen."""
+    buffer = QBuffer()
+    layout_device = _pdf_device(QPdfWriter(buffer))
+    paged = paginate(handout, layout_device)
+    scale = dpi / paged.dpi
+    images: list[QImage] = []
+    for number in range(len(paged.pages)):
+        image = QImage(
+            int(paged.page_size.width() * scale), int(paged.page_size.height() * scale), QImage.Format.Format_RGB32
+        )
+        image.fill(QColor("#ffffff"))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.scale(scale, scale)
+        paint_page(painter, paged, number)
+        painter.end()
+        images.append(image)
+    del paged
+    return images
+
+
+def _pdf_device(writer: QPdfWriter) -> QPdfWriter:
     writer.setResolution(PDF_DPI)
     writer.setPageLayout(
         QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
     )
-    writer.setTitle(title)
+    return writer
+
+
+def new_pdf_writer(path: Path, handouts: Sequence[Handout]) -> QPdfWriter:
+    """An A4 PDF whose title is what is printed and whose author is the structure that hands it over."""
+    writer = _pdf_device(QPdfWriter(str(path)))
+    writer.setTitle(pdf_title(handouts))
+    author = handouts[0].letterhead.structure if handouts else ""
+    if author:
+        writer.setAuthor(author)
     writer.setCreator(PRODUCT_NAME)
     return writer
 
@@ -269,7 +489,7 @@ def write_pdf(
     os.close(handle)
     temp = Path(temp_name)
     try:
-        writer = new_pdf_writer(temp, handouts[0].title)
+        writer = new_pdf_writer(temp, handouts)
         painter = QPainter()
         if not painter.begin(writer):
             raise PrintError(f"Impossible d'écrire le PDF dans {folder}.")

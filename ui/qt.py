@@ -6,6 +6,7 @@ import PySide6
 from PySide6.QtCore import (
     QAbstractListModel,
     QAbstractTableModel,
+    QBuffer,
     QByteArray,
     QDate,
     QEvent,
@@ -128,6 +129,7 @@ __all__ = [
     "QAccessible",
     "QAction",
     "QApplication",
+    "QBuffer",
     "QButtonGroup",
     "QByteArray",
     "QCalendarWidget",

@@ -14,6 +14,7 @@ from milpj_desktop.handouts.environment import render
 from milpj_desktop.handouts.errors import HandoutParamError
 from milpj_desktop.handouts.manifest import HandoutTemplate, get_template
 from milpj_desktop.settings import Settings
+from milpj_desktop.typography import phone, typeset
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,18 @@ class Letterhead:
         return cls(
             structure=settings.structure_name,
             professional=settings.professional_name,
-            phone=settings.professional_phone,
+            phone=phone(settings.professional_phone),
             email=settings.professional_email,
             printed_on=long_date(today),
         )
 
     def contact_line(self) -> str:
         """« Nom du professionnel · 01 23 45 67 89 · courriel »: what the family can use to call back."""
-        return " · ".join(part for part in (self.professional, self.phone, self.email) if part)
+        return typeset(" · ".join(part for part in (self.professional, self.phone, self.email) if part))
+
+    def has_header(self) -> bool:
+        """A page header only when there is someone to name: an empty header line is no header."""
+        return bool(self.structure or self.contact_line())
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,8 @@ class Handout:
     large_print: bool
     letterhead: Letterhead
     label: str = ""  # what tells batch items apart (« Lyon 69003 », « terme 2026-05-01 »)
+    doc_title: str = ""  # the real title of what is printed (the articles' titles, « … autour d'Ornans »)
+    warning: str = ""  # said before printing (a contacts sheet with no contact), never printed
 
 
 def prepare(
@@ -91,6 +98,7 @@ def _prepare_valid(
                 "name": letterhead.structure,
                 "professional": letterhead.professional,
                 "phone": letterhead.phone,
+                "contact": letterhead.contact_line(),
                 "email": letterhead.email,
             },
         }
@@ -104,6 +112,8 @@ def _prepare_valid(
         large_print=large_print,
         letterhead=letterhead,
         label=str(context.get("label", "")),
+        doc_title=typeset(str(context.get("doc_title") or template.title)),
+        warning=str(context.get("warning", "")),
     )
 
 

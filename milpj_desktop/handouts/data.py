@@ -12,9 +12,11 @@ from typing import Any
 from milpj_desktop.content import repository, timeline
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, Article, Event
 from milpj_desktop.frenchdates import long_date, short_date
-from milpj_desktop.handouts.contacts import assemble_contacts
+from milpj_desktop.handouts import numbers
+from milpj_desktop.handouts.contacts import assemble_contacts, chosen_entries, entry_view
 from milpj_desktop.handouts.errors import HandoutError, HandoutParamError
 from milpj_desktop.handouts.purposes import type_view
+from milpj_desktop.typography import clock
 
 Context = dict[str, Any]
 Assembler = Callable[[Any, dict[str, Any], dt.date], Context]
@@ -73,7 +75,7 @@ def _articles(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
         if article is None:
             raise HandoutParamError("articles", f"Paramètre « articles » : article introuvable « {article_id} ».")
         found.append(article_view(article))
-    return {"articles": found}
+    return {"articles": found, "doc_title": " ; ".join(a["title"] for a in found)}
 
 
 # -- calendrier des 1000 jours --------------------------------------------------------------------
@@ -142,6 +144,7 @@ def _stage(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
         [t for a in articles for t in a.directory_types] + [t for e in events for t in e.directory_types]
     )
     return {
+        "doc_title": f"Étape {stage.order} des 1000 premiers jours : {stage.name}",
         "stage": {"id": stage.id, "name": stage.name, "description": stage.description, "number": stage.order},
         "articles": [
             {"title": a.title, "summary": a.summary, "key_points": list(a.key_points), "id": a.id} for a in articles
@@ -157,10 +160,31 @@ def _stage(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
 def _appointment(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
     day: dt.date | None = values.get("date")
     time: str | None = values.get("heure")
+    place_id: str | None = values.get("structure")
+    place = entry_view(chosen_entries(conn, [place_id], "structure")[0]) if place_id else None
     return {
         "date": long_date(day, weekday=True) if day else "",
-        "time": time.replace(":", " h ") if time else "",
+        "time": clock(time) if time else "",
+        "place": place,
         "copies_per_page": 2,
+    }
+
+
+# -- numéros utiles -------------------------------------------------------------------------------
+LOCAL_NUMBERS = 4  # the structure's own line and a few local contacts: the sheet stays one page
+
+
+def _numbers(conn: Any, values: dict[str, Any], today: dt.date) -> Context:
+    ids: list[str] = values.get("structures", [])
+    if len(ids) > LOCAL_NUMBERS:
+        raise HandoutParamError(
+            "structures", f"Numéros utiles : {LOCAL_NUMBERS} contacts locaux au plus, pour tenir sur une page."
+        )
+    return {
+        "emergencies": [numbers.view(n) for n in numbers.EMERGENCIES],
+        "helplines": [numbers.view(n) for n in numbers.HELPLINES],
+        "poison": numbers.POISON_LINE,
+        "locals": [entry_view(e) for e in chosen_entries(conn, ids, "structures")],
     }
 
 
@@ -175,6 +199,7 @@ ASSEMBLERS: dict[str, Assembler] = {
     "calendar": _calendar,
     "stage": _stage,
     "appointment": _appointment,
+    "numbers": _numbers,
 }
 
 

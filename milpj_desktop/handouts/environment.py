@@ -17,7 +17,9 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from milpj_desktop import paths
+from milpj_desktop.handouts.blocks import map_text
 from milpj_desktop.handouts.errors import HandoutError, TemplateSecurityError
+from milpj_desktop.typography import typeset
 
 
 @lru_cache(maxsize=8)
@@ -39,12 +41,12 @@ def environment(root: Path) -> ImmutableSandboxedEnvironment:
 
 
 def render(template_name: str, context: Mapping[str, Any], *, root: Path | None = None) -> str:
-    """The single entry point that turns a template and its data into HTML."""
+    """The single entry point that turns a template and its data into HTML, in French typography."""
     folder = (root or paths.templates_dir()).resolve()
     env = environment(folder)
     try:
         template = env.get_template(template_name)
-        return template.render(dict(context))
+        return map_text(template.render(dict(context)), typeset)
     except SecurityError as exc:
         raise TemplateSecurityError(
             f"Le modèle « {template_name} » tente d'accéder à autre chose que ses données ({exc}) : rendu refusé."

@@ -20,7 +20,7 @@ MANIFEST_FILE = "manifeste.json"
 TEMPLATE_FILE = "modele.html.j2"
 
 # The data a template may be given: one assembly function each (milpj_desktop.handouts.data).
-DataSource = Literal["articles", "contacts", "calendar", "stage", "appointment"]
+DataSource = Literal["articles", "contacts", "calendar", "stage", "appointment", "numbers"]
 
 
 class Manifest(BaseModel):

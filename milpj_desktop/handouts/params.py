@@ -14,11 +14,16 @@ from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.handouts.errors import HandoutParamError
 from milpj_desktop.validation import french_reason
 
-ParamKind = Literal["articles", "commune", "radius_km", "directory_types", "date", "stage", "time", "copies"]
+ParamKind = Literal[
+    "articles", "commune", "radius_km", "directory_types", "date", "stage", "time", "copies", "entries", "entry", "text"
+]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TIME = re.compile(r"^([01]?\d|2[0-3])\s*[:h]\s*([0-5]\d)?$")
+_ENTRY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 MAX_ARTICLES = 12
+MAX_ENTRIES = 30
+MAX_LINE = 160
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
@@ -115,6 +120,30 @@ def parse_copies(value: object) -> int:
     return int(text)
 
 
+def parse_entries(value: object) -> list[str]:
+    ids = _items(value)
+    bad = [i for i in ids if not _ENTRY_ID.match(i)]
+    if bad:
+        raise ValueError(f"identifiant de structure mal formé « {bad[0]} »")
+    if len(ids) > MAX_ENTRIES:
+        raise ValueError(f"{MAX_ENTRIES} structures au plus par fiche")
+    return ids
+
+
+def parse_entry(value: object) -> str:
+    ids = parse_entries(value)
+    if len(ids) != 1:
+        raise ValueError("une seule structure attendue")
+    return ids[0]
+
+
+def parse_text(value: object) -> str:
+    text = " ".join(str(value).split())
+    if len(text) > MAX_LINE:
+        raise ValueError(f"{MAX_LINE} caractères au plus")
+    return text
+
+
 PARSERS: dict[str, Callable[[object], Any]] = {
     "articles": parse_articles,
     "commune": parse_commune,
@@ -124,6 +153,9 @@ PARSERS: dict[str, Callable[[object], Any]] = {
     "stage": parse_stage,
     "time": parse_time,
     "copies": parse_copies,
+    "entries": parse_entries,
+    "entry": parse_entry,
+    "text": parse_text,
 }
 PY_TYPES: dict[str, Any] = {
     "articles": list[str],
@@ -134,6 +166,9 @@ PY_TYPES: dict[str, Any] = {
     "stage": str,
     "time": str,
     "copies": int,
+    "entries": list[str],
+    "entry": str,
+    "text": str,
 }
 
 

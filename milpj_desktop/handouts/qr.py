@@ -1,0 +1,47 @@
+"""QR codes on handouts: a vCard 3.0 (name, phone, address) a family scans to keep a contact in its phone.
+
+segno encodes (a maintained QR library, pure Python); the image is a 1-bit PNG in a data: URI, which
+QTextDocument draws and the PDF keeps lossless.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import lru_cache
+
+import segno
+import segno.helpers
+
+QR_SCALE = 4  # pixels per module in the PNG (the page sets the printed size)
+QR_BORDER = 2  # quiet zone in modules; the white table cell around it adds more
+
+
+def vcard(*, name: str, phone: str = "", street: str = "", postcode: str = "", city: str = "") -> str:
+    """vCard 3.0 text with the name, the phone (as dialled) and the postal address.
+
+    segno escapes every field but N (whose « ; » are separators): that one is escaped here.
+    """
+    return segno.helpers.make_vcard_data(
+        name=f"{_escape(name)};;;;",
+        displayname=name.strip(),
+        phone=phone or None,
+        street=street.strip() or None,
+        city=city.strip() or None,
+        zipcode=postcode or None,
+        country="France" if (street or city or postcode) else None,
+    )
+
+
+def _escape(text: str) -> str:
+    """vCard escaping (RFC 2426): backslash, comma and semicolon are special; no line breaks."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", " ").strip()
+
+
+@lru_cache(maxsize=512)
+def qr_data_uri(data: str) -> str:
+    """The QR code of `data` as a PNG data: URI (error correction M: a little ink or a fold is fine)."""
+    code = segno.make(data, error="m", micro=False, boost_error=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -460,11 +460,10 @@ def _pdf_device(writer: QPdfWriter) -> QPdfWriter:
     return writer
 
 
-def new_pdf_writer(path: Path, handouts: Sequence[Handout]) -> QPdfWriter:
+def new_pdf_writer(path: Path, title: str, *, author: str = "") -> QPdfWriter:
     """An A4 PDF whose title is what is printed and whose author is the structure that hands it over."""
     writer = _pdf_device(QPdfWriter(str(path)))
-    writer.setTitle(pdf_title(handouts))
-    author = handouts[0].letterhead.structure if handouts else ""
+    writer.setTitle(title)
     if author:
         writer.setAuthor(author)
     writer.setCreator(PRODUCT_NAME)
@@ -489,7 +488,7 @@ def write_pdf(
     os.close(handle)
     temp = Path(temp_name)
     try:
-        writer = new_pdf_writer(temp, handouts)
+        writer = new_pdf_writer(temp, pdf_title(handouts), author=handouts[0].letterhead.structure)
         painter = QPainter()
         if not painter.begin(writer):
             raise PrintError(f"Impossible d'écrire le PDF dans {folder}.")

@@ -50,7 +50,7 @@ def bare_print(html: str, path: Path) -> None:
     """The baseline: Qt's own QTextDocument.print_() of the same HTML."""
     doc = QTextDocument()
     doc.setHtml(html)
-    doc.print_(new_pdf_writer(path, []))
+    doc.print_(new_pdf_writer(path, "base"))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ contacts never split, text heights, French spacing, PDF metadata, QR codes decod
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import shutil
@@ -11,13 +12,14 @@ import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
 from milpj_desktop.directory import communes
 from milpj_desktop.directory import repository as directory_repo
 from milpj_desktop.directory.generate import fictitious_entries
+from milpj_desktop.directory.models import DirectoryEntry
 from milpj_desktop.directory.search import search
 from milpj_desktop.handouts import Handout, prepare
 from milpj_desktop.handouts.blocks import map_text, split_blocks
@@ -127,6 +129,36 @@ def national_store(content_store: Store) -> Store:
     with content_store.transaction() as conn:
         directory_repo.upsert_national_many(conn, fictitious_entries(20_000))
     return content_store
+
+
+def add_locals(store: Store) -> list[str]:
+    """Two local entries near Ornans (fictitious numbers from ARCEP's range for fiction, 03 53 01…)."""
+    fields: list[dict[str, Any]] = [
+        {"name": "PMI d'Ornans", "type": "pmi", "address": "2 rue Pierre Vernier", "phone": "+33353010101"},
+        {"name": "Sage-femme Claire Roy", "type": "sage-femme", "address": "8 place Courbet", "phone": "+33353010202"},
+    ]
+    ids: list[str] = []
+    with store.transaction() as conn:
+        for entry in fields:
+            kind: Literal["structure", "professionnel"] = (
+                "professionnel" if entry["type"] == "sage-femme" else "structure"
+            )
+            ids.append(
+                directory_repo.add_local(
+                    conn,
+                    DirectoryEntry(
+                        kind=kind,
+                        postcode="25290",
+                        commune="Ornans",
+                        commune_insee="25434",
+                        latitude=47.1066,
+                        longitude=6.1437,
+                        updated_at=dt.datetime(2026, 2, 1, 10, 0),
+                        **entry,
+                    ),
+                )
+            )
+    return ids
 
 
 ALL_TEMPLATES: list[tuple[str, dict[str, str]]] = [
@@ -300,9 +332,7 @@ def test_no_header_when_there_is_nobody_to_name(qapp: Any, content_store: Store,
 # -- numéros utiles and rendez-vous ---------------------------------------------------------------------
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "gros"])
 def test_numeros_utiles_one_page(qapp: Any, national_store: Store, tmp_path: Path, large: bool) -> None:
-    around = communes.resolve("25290 Ornans")
-    ids = [h.id for h in search(national_store.conn, around=around, radius_km=20, types=["pmi", "sage-femme"], limit=2)]
-    assert len(ids) == 2
+    ids = add_locals(national_store)
     handout = prepare(
         national_store.conn,
         "numeros-utiles",
@@ -322,12 +352,11 @@ def test_numeros_utiles_one_page(qapp: Any, national_store: Store, tmp_path: Pat
 
 
 def test_appointment_card_with_a_structure_from_the_directory(qapp: Any, national_store: Store, tmp_path: Path) -> None:
-    around = communes.resolve("25290 Ornans")
-    hit = search(national_store.conn, around=around, radius_km=20, types=["pmi"], limit=1)[0]
+    entry_id = add_locals(national_store)[0]
     handout = prepare(
         national_store.conn,
         "rendez-vous",
-        {"date": "2026-04-02", "heure": "14:30", "structure": hit.id},
+        {"date": "2026-04-02", "heure": "14:30", "structure": entry_id},
         settings=SETTINGS,
         today=TODAY,
     )
@@ -335,12 +364,11 @@ def test_appointment_card_with_a_structure_from_the_directory(qapp: Any, nationa
     pages = write([handout], pdf)
     assert len(pages) == 1
     text = squash(" ".join(ln.text for ln in pages[0].lines))
-    assert squash(hit.entry.name) in text and squash(hit.entry.address) in text
+    assert squash("PMI d\u2019Ornans") in text and squash("2 rue Pierre Vernier 25290 Ornans") in text
     cards = decode_qr(pdf, tmp_path)
     assert len(cards) == 2  # two cards to cut out, each with its code
-    assert all(f"TEL:{hit.entry.phone}" in c for c in cards)
-    local = "0" + hit.entry.phone[3:]
-    assert local in text
+    assert all("TEL:+33353010101" in c and "FN:PMI d'Ornans" in c for c in cards)
+    assert "0353010101" in text
     assert "14 h 30" in " ".join(ln.text for ln in pages[0].lines)
 
 

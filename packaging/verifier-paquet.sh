@@ -95,7 +95,7 @@ if [ -x "$SERVEUR_PY" ]; then
     pgrep -f "$WORK/paquet" >/dev/null && fail "des processus du paquet restent après la synchronisation"
     out=$(run MILPJ_PASSPHRASE="$PASS" "$APP" verifier) || fail "verifier après synchronisation a échoué : $out"
     kill "$SERVEUR" 2>/dev/null || true
-    ok "synchronisation de 6 000 fiches (processus d'aide) puis verifier : $out"
+    ok "synchronisation de 6 000 structures (processus d'aide) puis verifier : $out"
 else
     echo "--   pas de Python dans $ROOT/.venv : synchronisation non vérifiée"
 fi

@@ -79,7 +79,7 @@ def test_message_box_buttons_and_locale_are_french(french: QApplication) -> None
 def test_file_dialog_is_french_everywhere(french: QApplication) -> None:
     dialog = file_dialog(None, "Importer", save=False, filters=["Fichiers CSV (*.csv)"])
     labels = {label.text() for label in dialog.findChildren(QLabel)}
-    assert {"Dossier :", "Nom du fichier :", "Type de fichier :"} <= labels
+    assert {"Dossier\u00a0:", "Nom du fichier\u00a0:", "Type de fichier\u00a0:"} <= labels
     buttons = {button.text() for button in dialog.findChildren(QPushButton) if button.text()}
     assert {"Ouvrir", "Annuler"} <= buttons
     assert not {"Open", "Cancel", "Look in:", "Files of type:"} & (labels | buttons)

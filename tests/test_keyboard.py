@@ -129,7 +129,7 @@ def test_main_actions_with_the_keyboard_only(qtbot: QtBot, window: MainWindow) -
     qtbot.waitUntil(lambda: window.pages[0].font().pointSizeF() == pytest.approx(base * 1.2), timeout=5000)
     for label in (window.zoom_label, window.locked_view, window.nav):  # styled widgets follow too
         assert label.font().pointSizeF() == pytest.approx(base * 1.2)
-    assert window.zoom_label.text() == "Texte : 120 %"
+    assert window.zoom_label.text() == "Texte\u00a0: 120\u00a0%"
     _key(qtbot, Qt.Key.Key_Minus, CTRL)
     assert window.zoom.percent == 110
     _key(qtbot, Qt.Key.Key_0, CTRL)
@@ -200,7 +200,7 @@ def test_text_size_is_kept_for_the_next_session(qtbot: QtBot, window: MainWindow
     try:
         assert second.zoom.percent == 130
         assert QApplication.font().pointSizeF() == pytest.approx(window.zoom.base.pointSizeF() * 1.3)
-        assert second.zoom_label.text() == "Texte : 130 %"
+        assert second.zoom_label.text() == "Texte\u00a0: 130\u00a0%"
     finally:
         second.zoom.reset()
         _shutdown(second)

@@ -103,6 +103,8 @@ def test_f1_opens_the_french_guide_at_the_page_shown(qtbot: QtBot, window: MainW
     first_visible = guide.view.cursorForPosition(QPoint(8, 8)).block().text()
     assert first_visible.startswith("Annuaire"), first_visible
     assert "milpj" not in text.lower()
+    raw = guide.view.document().toRawText()  # toPlainText turns no-break spaces into spaces
+    assert "\u00a0:" in raw and "«\u00a0" in raw and " :" not in raw  # French spacing
     window.page_actions[3].trigger()  # Fiches: F1 again goes to its section, same window
     window.show_help()
     assert window.help_dialog is guide

@@ -41,6 +41,6 @@ def install_french(app: QApplication) -> bool:
             return True
         translator.deleteLater()
     log.warning(
-        "Traductions de Qt introuvables (%s.qm) : les boîtes de dialogue de Qt resteront en anglais.", CATALOGUE
+        "Traductions de Qt introuvables (%s.qm) : les boîtes de dialogue de Qt resteront en anglais.", CATALOGUE
     )
     return False

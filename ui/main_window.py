@@ -124,7 +124,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation entre les pages")
         self.nav.setAccessibleDescription(
-            "Flèches haut et bas pour changer de page ; Ctrl+1 à Ctrl+6 depuis n'importe où ; F6 pour aller à la page."
+            "Flèches haut et bas pour changer de page ; Ctrl+1 à Ctrl+6 depuis n'importe où ; F6 pour aller à la page."
         )
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("taille-texte")
         self.zoom_label.setAccessibleName("Taille du texte")
-        self.zoom_label.setToolTip("Taille du texte : Ctrl++ agrandit, Ctrl+- réduit, Ctrl+0 rétablit")
+        self.zoom_label.setToolTip("Taille du texte : Ctrl++ agrandit, Ctrl+- réduit, Ctrl+0 rétablit")
         self.statusBar().setAccessibleName("Barre d'état")
         for label in (self.connection_label, self.sync_label, self.zoom_label):
             self.statusBar().addPermanentWidget(label)
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
             "&Réduire le texte", self.zoom_out, [QKeySequence.StandardKey.ZoomOut], tip="Réduire le texte"
         )
         self.zoom_reset_action = self._action(
-            "&Tout rétablir : texte, fenêtre, disposition",
+            "&Tout rétablir : texte, fenêtre, disposition",
             self.restore_layout,
             ["Ctrl+0"],
             tip="Taille normale du texte, taille de la fenêtre et disposition des pages",
@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
             "&Guide d'utilisation",
             self.show_help,
             [QKeySequence.StandardKey.HelpContents, "F1"],
-            tip="Guide d'utilisation : une rubrique par page, les tâches courantes pas à pas, les raccourcis",
+            tip="Guide d'utilisation : une rubrique par page, les tâches courantes pas à pas, les raccourcis",
         )
         self.shortcuts_action = self._action(
             "&Raccourcis clavier", lambda: self.show_help("raccourcis"), tip="Liste des raccourcis clavier"
@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
     def print_page(self) -> None:
         page = self.current_page()
         if page is None or not self.app.unlocked or not page.print_current():
-            self.statusBar().showMessage("Rien à imprimer sur cette page : choisissez une fiche (Ctrl+4).", 5000)
+            self.statusBar().showMessage("Rien à imprimer sur cette page : choisissez une fiche (Ctrl+4).", 5000)
 
     def toggle_focus(self) -> None:
         """F6: from the navigation to the first field of the page, and back."""
@@ -402,7 +402,7 @@ class MainWindow(QMainWindow):
         self._show_zoom()
 
     def _show_zoom(self) -> None:
-        self.zoom_label.setText(f"Texte : {self.zoom.percent} %")
+        self.zoom_label.setText(f"Texte : {self.zoom.percent} %")
         self.nav.doItemsLayout()
         self._fit_nav()
         self._fit_header()
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
         QApplication.alert(self)
-        self.statusBar().showMessage(f"{PRODUCT_SHORT} est déjà ouvert : voici sa fenêtre.", 8000)
+        self.statusBar().showMessage(f"{PRODUCT_SHORT} est déjà ouvert : voici sa fenêtre.", 8000)
 
     # -- window state (QSettings: geometry, splitter, last page; never decrypted data) ------
     def _restore_view(self) -> None:

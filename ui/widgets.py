@@ -92,9 +92,9 @@ def file_dialog(
     dialog.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
     if filters:
         dialog.setNameFilters(list(filters))
-    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Dossier :")
-    dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Nom du fichier :")
-    dialog.setLabelText(QFileDialog.DialogLabel.FileType, "Type de fichier :")
+    dialog.setLabelText(QFileDialog.DialogLabel.LookIn, "Dossier :")
+    dialog.setLabelText(QFileDialog.DialogLabel.FileName, "Nom du fichier :")
+    dialog.setLabelText(QFileDialog.DialogLabel.FileType, "Type de fichier :")
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, "Enregistrer" if save else "Ouvrir")
     dialog.setLabelText(QFileDialog.DialogLabel.Reject, "Annuler")
     return dialog
@@ -128,7 +128,7 @@ class DateField(QLineEdit):
         self._value: dt.date | None = None
         self._error = ""
         self.setPlaceholderText(DATE_HINT)
-        self.setToolTip(f"Date au format {DATE_HINT} (15/03/2027 ou 15032027) ; Alt+Bas ouvre le calendrier")
+        self.setToolTip(f"Date au format {DATE_HINT} (15/03/2027 ou 15032027) ; Alt+Bas ouvre le calendrier")
         if name:
             self.setAccessibleName(name)
         self.calendar_action = QAction(calendar_icon(), "Ouvrir le calendrier", self)
@@ -180,7 +180,7 @@ class DateField(QLineEdit):
         self.setProperty("invalide", bool(message))
         self.setStyleSheet(f"border: 2px solid {ERROR_COLOUR};" if message else "")
         self.setAccessibleDescription(message)
-        self.setToolTip(message or f"Date au format {DATE_HINT} (15/03/2027 ou 15032027) ; Alt+Bas ouvre le calendrier")
+        self.setToolTip(message or f"Date au format {DATE_HINT} (15/03/2027 ou 15032027) ; Alt+Bas ouvre le calendrier")
 
     # calendar --------------------------------------------------------------------------------
     def open_calendar(self) -> None:
@@ -189,7 +189,7 @@ class DateField(QLineEdit):
         calendar = QCalendarWidget(self)
         calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setObjectName("calendrier")
-        calendar.setAccessibleName(f"Calendrier : {self.accessibleName() or 'date'}")
+        calendar.setAccessibleName(f"Calendrier : {self.accessibleName() or 'date'}")
         calendar.setGridVisible(True)
         start = self._value or dt.date.today()
         calendar.setSelectedDate(QDate(start.year, start.month, start.day))

@@ -88,7 +88,7 @@ def about_text() -> str:
         f"{PRODUCT_NAME} {__version__}",
         f"Python {platform.python_version()}, Qt {qVersion()}, {platform.platform()}",
     ]
-    lines += [f"{label} : {where}" for label, where in locations()]
+    lines += [f"{label} : {where}" for label, where in locations()]
     return "\n".join(lines)
 
 
@@ -100,13 +100,13 @@ def _licences_html() -> str:
     )
     return (
         f"<p>{html.escape(PRODUCT_NAME)} est distribué sous licence <b>{APP_LICENCE}</b>. Il contient les composants suivants, "
-        "chacun sous sa propre licence :</p>"
+        "chacun sous sa propre licence :</p>"
         '<table cellspacing="0" cellpadding="4" border="1">'
         "<tr><th>Composant</th><th>Rôle</th><th>Licence</th><th>Source</th></tr>"
         f"{rows}</table>"
-        "<p>Qt et PySide6 sont liés dynamiquement (bibliothèques séparées dans le dossier du programme) : "
+        "<p>Qt et PySide6 sont liés dynamiquement (bibliothèques séparées dans le dossier du programme) : "
         "vous pouvez les remplacer par une version modifiée, comme le permet la LGPLv3.</p>"
-        f"<p>Textes complets des licences : <code>{html.escape(str(licence_texts_dir()))}</code> "
+        f"<p>Textes complets des licences : <code>{html.escape(str(licence_texts_dir()))}</code> "
         "(dossiers <code>*.dist-info</code>).</p>"
     )
 
@@ -136,7 +136,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         heading = QLabel(
             f"<h2>{html.escape(PRODUCT_NAME)}</h2><p>Version {html.escape(__version__)}</p>"
-            "<p>Outil des professionnels du programme <b>1000 premiers jours</b> : articles nationaux "
+            "<p>Outil des professionnels du programme <b>1000 premiers jours</b> : articles nationaux "
             "consultables hors ligne, annuaire chiffré des structures, fiches imprimables pour les familles, "
             "synchronisation.</p>"
             f"<p>Python {html.escape(platform.python_version())} · Qt {html.escape(qVersion())} · "

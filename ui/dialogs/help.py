@@ -6,11 +6,15 @@ shortcut table is built from the menus, each text escaped.
 
 from __future__ import annotations
 
+import re
+
 from milpj_desktop import paths
+from milpj_desktop.typography import typeset
 from ui.dialogs.shortcuts import shortcuts_table
 from ui.qt import QDialog, QDialogButtonBox, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
 
 SHORTCUTS_MARK = "<!-- RACCOURCIS -->"
+_TAG = re.compile(r"(<[^>]*>)")
 
 
 def guide_path() -> str:
@@ -21,7 +25,9 @@ def guide_html(menu_bar: QMenuBar) -> str:
     """The guide with the window's real shortcuts in place of its mark."""
     with open(guide_path(), encoding="utf-8") as handle:
         text = handle.read()
-    return text.replace(SHORTCUTS_MARK, shortcuts_table(menu_bar))
+    text = text.replace(SHORTCUTS_MARK, shortcuts_table(menu_bar))
+    # French spacing and apostrophes on the text between tags (never inside a tag or an anchor name).
+    return "".join(part if part.startswith("<") else typeset(part) for part in _TAG.split(text))
 
 
 class HelpDialog(QDialog):

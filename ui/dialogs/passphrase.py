@@ -27,10 +27,10 @@ from ui.widgets import error_label
 Attempt = Callable[[str, Callable[[str], None]], None]
 
 LOST_WARNING = (
-    "<b>Attention :</b> la phrase secrète n'est enregistrée nulle part. "
+    "<b>Attention :</b> la phrase secrète n'est enregistrée nulle part. "
     "Si vous l'oubliez, vos données ne pourront pas être récupérées."
 )
-CAPS_WARNING = "Verrouillage des majuscules activé ?"
+CAPS_WARNING = "Verrouillage des majuscules activé ?"
 _X11_LOCK_MASK = 0x2  # the X11 state bit of Caps Lock (xcb passes the state as native modifiers)
 
 
@@ -88,7 +88,7 @@ class _PassphraseDialog(QDialog):
         self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.caps = QLabel(f"<b>⚠ {CAPS_WARNING}</b>")
         self.caps.setObjectName("majuscules")
-        self.caps.setAccessibleName("Avertissement : verrouillage des majuscules")
+        self.caps.setAccessibleName("Avertissement : verrouillage des majuscules")
         self.caps.setVisible(False)
         self.caps_watcher = CapsLockWatcher(self.caps)
         self.show_text = QCheckBox("&Afficher la phrase secrète")
@@ -98,7 +98,7 @@ class _PassphraseDialog(QDialog):
         self.warning.setObjectName("avertissement-perte")
         self.warning.setTextFormat(Qt.TextFormat.RichText)
         self.warning.setWordWrap(True)
-        self.warning.setAccessibleName("Avertissement : phrase secrète oubliée, données perdues")
+        self.warning.setAccessibleName("Avertissement : phrase secrète oubliée, données perdues")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setVisible(False)
@@ -171,10 +171,10 @@ class FirstRunDialog(_PassphraseDialog):
     """Explains why the passphrase matters, asks it twice, then creates the store."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, "Bienvenue : créer votre phrase secrète", "Créer mes données chiffrées")
+        super().__init__(parent, "Bienvenue : créer votre phrase secrète", "Créer mes données chiffrées")
         intro = QLabel(
             "<p>Les coordonnées et les notes que vous enregistrerez restent sur cet ordinateur, "
-            "chiffrées. Choisissez une <b>phrase secrète</b> : elle vous sera demandée à chaque "
+            "chiffrées. Choisissez une <b>phrase secrète</b> : elle vous sera demandée à chaque "
             "ouverture et après une période d'inactivité.</p>"
             f"<p>{PASSPHRASE_ADVICE}</p>"
         )
@@ -183,11 +183,11 @@ class FirstRunDialog(_PassphraseDialog):
         self.layout_.addWidget(intro)
         self.first = self.secret_field("Phrase secrète")
         self.second = self.secret_field("Confirmation de la phrase secrète")
-        self.form.addRow("&Phrase secrète :", self.first)
+        self.form.addRow("&Phrase secrète :", self.first)
         self.hint = QLabel()
         self.hint.setAccessibleName("Longueur de la phrase secrète")
         self.form.addRow("", self.hint)
-        self.form.addRow("&Confirmation :", self.second)
+        self.form.addRow("&Confirmation :", self.second)
         self.first.textChanged.connect(self._update_hint)
         self._update_hint()
         self.finish_layout()
@@ -203,7 +203,7 @@ class FirstRunDialog(_PassphraseDialog):
     def validate(self) -> str | None:
         first = self.first.text()
         if len(first) < MIN_PASSPHRASE:
-            self.show_error(f"Trop courte : au moins {MIN_PASSPHRASE} caractères.")
+            self.show_error(f"Trop courte : au moins {MIN_PASSPHRASE} caractères.")
             self.first.setFocus()
             return None
         if first != self.second.text():
@@ -224,7 +224,7 @@ class UnlockDialog(_PassphraseDialog):
         intro.setWordWrap(True)
         self.layout_.addWidget(intro)
         self.passphrase = self.secret_field("Phrase secrète")
-        self.form.addRow("&Phrase secrète :", self.passphrase)
+        self.form.addRow("&Phrase secrète :", self.passphrase)
         self.finish_layout()
 
     def validate(self) -> str | None:

@@ -51,7 +51,7 @@ class ChangePassphraseDialog(QDialog):
         ):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label)
-            form.addRow(f"{label} :", field)
+            form.addRow(f"{label} :", field)
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
@@ -99,7 +99,7 @@ class ParametresPage(Page):
             (self.email, "C&ourriel"),
         ):
             field.setAccessibleName(label.replace("&", ""))
-            form.addRow(f"{label} :", field)
+            form.addRow(f"{label} :", field)
         self.large_print = QCheckBox("Imprimer les fiches en &gros caractères par défaut")
         form.addRow("", self.large_print)
         layout.addWidget(who)
@@ -112,7 +112,7 @@ class ParametresPage(Page):
         self.auto_lock.setSuffix(" min")
         self.auto_lock.setMaximumWidth(120)
         self.auto_lock.setAccessibleName("Verrouillage automatique après inactivité, en minutes")
-        sec.addRow("Verrouillage a&utomatique après :", self.auto_lock)
+        sec.addRow("Verrouillage a&utomatique après :", self.auto_lock)
         column = QVBoxLayout()  # one under the other: whole at any text size
         self.rekey_button = QPushButton("&Changer la phrase secrète…")
         self.verify_button = QPushButton("&Vérifier l'intégrité des données")
@@ -197,10 +197,10 @@ class ParametresPage(Page):
 
         def done(problems: list[str]) -> None:
             if problems:
-                QMessageBox.warning(self, "Intégrité", f"{len(problems)} anomalie(s) : {problems[0]}")
+                QMessageBox.warning(self, "Intégrité", f"{len(problems)} anomalie(s) : {problems[0]}")
                 self.feedback.setText("Anomalies détectées.")
             else:
-                self.feedback.setText("Données intègres : chiffrement, structure et index de l'annuaire vérifiés.")
+                self.feedback.setText("Données intègres : chiffrement, structure et index de l'annuaire vérifiés.")
 
         self.app.runner.db(lambda ctx: check_store(ctx.store)).success(done).run()
 

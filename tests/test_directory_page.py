@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -448,3 +450,21 @@ def test_every_control_of_the_annuaire_and_its_dialogs_has_a_french_name(
         dialog.show()
         assert problems(dialog) == [], type(dialog).__name__
         dialog.close()
+
+
+def test_the_list_shown_prints_as_a_pdf(qtbot: QtBot, page: AnnuairePage, tmp_path: Path) -> None:
+    page.type_combo.setCurrentIndex(page.type_combo.findData("mairie"))
+    qtbot.waitUntil(lambda: names(page) == ["Mairie de Besançon"], timeout=5000)
+    target = tmp_path / "liste.pdf"
+    page.print_list(target)
+    qtbot.waitUntil(lambda: "Liste imprimée en PDF" in page.message.text(), timeout=30000)
+    assert "(1 structure, 1 page)" in page.message.text()
+    done = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True)
+    flat = " ".join(done.stdout.split())  # cells wrap: compare words, not lines
+    for expected in ("Structures utiles", "1 structure — type : Mairie", "Mairie de Besançon", "2 rue Mégevand"):
+        assert expected in flat, expected
+    assert "03 81 61 50 50" in flat and "8 h 30 – 17 h 30" in flat
+    assert "Maternité" not in flat  # only what the list shows
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(target), "/tmp/ann/liste"], check=False)
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages: +1$", info, re.MULTILINE) and "Title:           Liste de structures" in info

@@ -15,11 +15,13 @@ from milpj_desktop.content.repository import list_stages
 from milpj_desktop.directory import communes, repository
 from milpj_desktop.directory.csvio import MAIRIES_COLUMNS, ImportReport, import_file, write_csv
 from milpj_desktop.directory.csvmap import ColumnMapping, FilePreview, preview, write_model
+from milpj_desktop.directory.listing import MAX_LISTED, list_html
 from milpj_desktop.directory.models import TYPE_LABELS, DirectoryEntry
 from milpj_desktop.directory.phone import format_phone
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.directory.search import Filters, Row, search, search_rows
 from milpj_desktop.directory.vcard import write_vcards
+from milpj_desktop.handouts import Handout, Letterhead
 from milpj_desktop.typography import grouped, typeset
 from milpj_desktop.worker import TaskContext
 from ui.annuaire_detail import DetailPanel, entry_html
@@ -29,6 +31,7 @@ from ui.annuaire_model import DirectoryTableModel
 from ui.annuaire_table import DirectoryTable
 from ui.context import AppContext
 from ui.pages.base import Page
+from ui.printing import in_qt_thread, write_pdf
 from ui.qt import (
     QCheckBox,
     QComboBox,
@@ -631,18 +634,25 @@ class AnnuairePage(Page):
             self.cancel_button.setEnabled(False)
 
     def choose_export(self, kind: str) -> None:
+        filters = {"csv": "CSV pour Excel (*.csv)", "vcard": "vCard (*.vcf)", "pdf": "PDF (*.pdf)"}
+        suffix = {"csv": "csv", "vcard": "vcf", "pdf": "pdf"}[kind]
         name, _ = choose_file(
             self,
-            "Exporter la liste affichée",
+            "Imprimer la liste en PDF" if kind == "pdf" else "Exporter la liste affichée",
             save=True,
-            filters=["CSV (*.csv)"] if kind == "csv" else ["vCard (*.vcf)"],
-            directory="annuaire.csv" if kind == "csv" else "annuaire.vcf",
+            filters=[filters[kind]],
+            directory=f"annuaire.{suffix}",
         )
-        if name:
-            self.export_to(Path(name), vcard=kind == "vcard")
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(f".{suffix}") else Path(f"{name}.{suffix}")
+        if kind == "pdf":
+            self.print_list(path)
+        else:
+            self.export_to(path, vcard=kind == "vcard")
 
     def export_to(self, path: Path, *, vcard: bool) -> None:
-        """Write the entries the list shows (same criteria), as CSV or vCard."""
+        """Write the entries the list shows (same criteria), as CSV (French Excel) or vCard."""
         chosen = self.criteria()
         if isinstance(chosen, str):
             self.say(chosen)
@@ -655,6 +665,47 @@ class AnnuairePage(Page):
         self.app.runner.db(task).success(
             lambda count: self.say(f"{structures(count)} exportée{'s' if count > 1 else ''} : {path}")
         ).failure(lambda e: self.say(e.message)).run()
+
+    def print_list(self, path: Path) -> None:
+        """The structures the list shows as a printable PDF (name and type, address, phone, hours)."""
+        chosen = self.criteria()
+        if isinstance(chosen, str):
+            self.say(chosen)
+            return
+        today = self.now().date()
+        letterhead = Letterhead.from_settings(self.app.settings, today)
+        self.say("Préparation de la liste…")
+
+        def read(ctx: TaskContext) -> list[DirectoryEntry]:
+            return [h.entry for h in search(ctx.store.conn, limit=MAX_LISTED + 1, **chosen)]
+
+        def render(entries: list[DirectoryEntry]) -> None:
+            if len(entries) > MAX_LISTED:
+                self.say(f"Plus de {grouped(MAX_LISTED)} structures : précisez la recherche avant d'imprimer.")
+                return
+            if not entries:
+                self.say("Aucune structure à imprimer : la liste est vide.")
+                return
+            handout = Handout(
+                template_id="liste-annuaire",
+                title="Liste de structures",
+                html=list_html(entries, heading="Structures utiles", subtitle=list_subtitle(len(entries), chosen)),
+                params={},
+                large_print=False,
+                letterhead=letterhead,
+            )
+
+            def write(ctx: TaskContext) -> int:
+                return in_qt_thread(lambda: write_pdf([handout], path))
+
+            count = len(entries)
+            self.app.runner.background(write).success(
+                lambda pages: self.say(
+                    f"Liste imprimée en PDF ({structures(count)}, {pages} page{'s' if pages > 1 else ''}) : {path}"
+                )
+            ).failure(lambda e: self.say(e.message)).run()
+
+        self.app.runner.db(read).success(render).failure(lambda e: self.say(e.message)).run()
 
 
 def structures(count: int) -> str:
@@ -677,6 +728,16 @@ def count_text(count: int, chosen: dict[str, Any]) -> str:
     if filters.favourites_only:
         extra.append("parmi les favoris")
     return typeset(structures(count) + where + "".join(f", {e}" for e in extra))
+
+
+def list_subtitle(count: int, chosen: dict[str, Any]) -> str:
+    """What a printed list holds: the count and place, then the type and the words searched."""
+    parts = [count_text(count, chosen)]
+    if chosen["types"]:
+        parts.append("type : " + ", ".join(TYPE_LABELS[t] for t in chosen["types"]))
+    if chosen["text"]:
+        parts.append(f"recherche : « {chosen['text']} »")
+    return typeset(" — ".join(parts))
 
 
 def _without_clock(chosen: dict[str, Any] | None) -> Any:

@@ -10,6 +10,24 @@ from pathlib import Path
 
 from milpj_desktop.errors import FileWriteError
 
+PRIVATE_UMASK = 0o077  # what the app creates is the user's alone: folders 0700, files 0600
+
+
+def keep_private() -> None:
+    """From now on this process creates folders 0700 and files 0600 (SQLite's, Qt's, ours); called at start."""
+    if os.name == "posix":
+        os.umask(PRIVATE_UMASK)
+
+
+def make_private(*targets: Path) -> None:
+    """Restrict what already exists (made by an earlier version, or before keep_private): folders 0700,
+    files 0600. What is missing, or not ours to change, is left alone."""
+    if os.name != "posix":
+        return
+    for target in targets:
+        with suppress(OSError):
+            target.chmod(0o700 if target.is_dir() else 0o600)
+
 
 def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (POSIX; Windows cannot open a folder and needs nothing)."""

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from milpj_desktop import paths
+from milpj_desktop.files import make_private
 
 LOG_FILE = "milpj-desktop.log"
 MASK = "«masqué»"
@@ -108,6 +109,7 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     """Send log records to a rotating file (1 MB × 5), readable by the user alone, secrets masked."""
     target = folder or paths.log_dir()
     target.mkdir(parents=True, exist_ok=True)
+    make_private(target)
     path = target / LOG_FILE
     path.touch(mode=0o600, exist_ok=True)
     if os.name == "posix":

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from milpj_desktop import __version__
 from milpj_desktop.errors import KnownError
+from milpj_desktop.files import keep_private
 from milpj_desktop.frenchargs import FrenchParser
 
 # In the order of `milpj-desktop --help`.
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    keep_private()  # every folder and file this process creates (store, logs, settings, exports) is private
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlcipher3.dbapi2 as sq
 
 from milpj_desktop.errors import KnownError
+from milpj_desktop.files import make_private
 from milpj_desktop.store import connection, keys, migrate
 from milpj_desktop.store.errors import (
     MIN_PASSPHRASE,
@@ -103,12 +104,14 @@ class Store:
         _tune(conn)
         migrate.apply_pending(conn)
         keys.write_params(_keyfile(path), raw)
+        _make_private(path)
         return cls(path, conn, raw)
 
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Store:
         """Open an existing store; a wrong passphrase leaves every byte of the file as it was."""
         salt = _precheck(path)
+        _make_private(path)  # a store made by an earlier version may be readable by others
         params = keys.read_params(_keyfile(path))
         if params.change is not None:
             return cls._open_during_change(path, passphrase, params.change)
@@ -280,10 +283,18 @@ class Store:
                 self.conn = None
 
 
+def _companions(path: Path) -> tuple[Path, ...]:
+    return (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), _keyfile(path))
+
+
+def _make_private(path: Path) -> None:
+    """The data folder 0700, the database, its WAL, SHM and journal and the key file 0600 (issue 16)."""
+    make_private(path.parent, path, *_companions(path))
+
+
 def remove_store(path: Path) -> None:
     """Delete the store and its companions (tests and « réinitialiser »)."""
-    companions = (Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal"), _keyfile(path))
-    for candidate in (path, *companions):
+    for candidate in (path, *_companions(path)):
         if candidate.exists():
             os.remove(candidate)
 

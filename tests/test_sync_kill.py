@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -78,8 +79,14 @@ def test_sigkill_at_random_points_then_converge(server: SyncServer) -> None:
         # kill below then lands while the synchronisation is running, some pages already applied.
         server.db.clear_faults()
         server.db.add_fault("lenteur", collection="directory", skip=rng.randint(0, 4), times=1, seconds=4.0)
+        served = server.stats.pages
         process = _client(server, depts=some if round_number % 2 else DEPTS)
         try:
+            # the clock starts once the run is under way (a page served): a slow start on a busy
+            # machine must not make every kill land before the run exists
+            deadline = time.monotonic() + 60
+            while server.stats.pages == served and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
             process.wait(timeout=rng.uniform(0.6, 1.8))  # ends early if the run finished first
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)

@@ -686,13 +686,15 @@ class AnnuairePage(Page):
             if not entries:
                 self.say("Aucune structure à imprimer : la liste est vide.")
                 return
+            subtitle = list_subtitle(len(entries), chosen)
             handout = Handout(
                 template_id="liste-annuaire",
                 title="Liste de structures",
-                html=list_html(entries, heading="Structures utiles", subtitle=list_subtitle(len(entries), chosen)),
+                html=list_html(entries, heading="Structures utiles", subtitle=subtitle),
                 params={},
                 large_print=False,
                 letterhead=letterhead,
+                doc_title=f"Liste de structures — {subtitle}",
             )
 
             def write(ctx: TaskContext) -> int:

@@ -25,7 +25,11 @@ def held_if_free(folder: Path) -> Iterator[bool]:
 
     Another open file of this very process counts as somebody: the window's own synchronisation too.
     """
-    fd = open_lock_file(folder)
+    try:
+        fd = open_lock_file(folder)
+    except OSError:  # a read-only folder: nobody can be loading into it
+        yield True
+        return
     try:
         try:
             lock(fd)

@@ -147,7 +147,7 @@ def _fields_not_squeezed(window: MainWindow) -> list[str]:
     return squeezed
 
 
-@pytest.mark.parametrize(("width", "height", "percent"), [(1280, 800, 200), (1024, 700, 100), (1100, 760, 100)])
+@pytest.mark.parametrize(("width", "height", "percent"), [(1280, 800, 200), (1100, 760, 200), (1024, 700, 100), (1100, 760, 100)])
 def test_window_fits_and_labels_are_whole(
     qtbot: QtBot, window: MainWindow, width: int, height: int, percent: int
 ) -> None:
@@ -160,6 +160,10 @@ def test_window_fits_and_labels_are_whole(
     assert minimum.width() <= width and minimum.height() <= height  # the window can fit the screen
     assert window.width() == width and window.height() == height
     _nav_labels_whole(window)
+    for action in (window.search_action, window.print_action, window.lock_action):  # none in the overflow menu
+        button = window.toolbar.widgetForAction(action)
+        assert button is not None and button.isVisible() and button.width() >= button.sizeHint().width()
+        assert window.toolbar.rect().contains(button.geometry()), action.text()
     assert _fields_not_squeezed(window) == []
     parametres = window.page("page-parametres")
     window.nav.setCurrentRow(window.pages.index(parametres))

@@ -25,6 +25,7 @@ from ui.qt import (
     QApplication,
     QByteArray,
     QCloseEvent,
+    QEvent,
     QFont,
     QFontMetrics,
     QFrame,
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         title = QLabel(PRODUCT_NAME)
         title.setObjectName("titre-application")
         title.setAccessibleName(PRODUCT_NAME)
-        bar.addWidget(title)
+        self.header_action = bar.addWidget(title)
         self.header = title
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -431,12 +432,22 @@ class MainWindow(QMainWindow):
             if (button := self.toolbar.widgetForAction(action)) is not None and button is not self.header
         )
         room = self.width() - buttons - 48
-        full = self.header.fontMetrics().horizontalAdvance(PRODUCT_NAME) + 16
+        metrics = QFontMetrics(QApplication.font(self.header))  # the zoomed font, before it reaches the label
+        full = metrics.horizontalAdvance(PRODUCT_NAME) + 16
+        short = metrics.horizontalAdvance(PRODUCT_SHORT) + 16
         self.header.setText(PRODUCT_NAME if full <= room else PRODUCT_SHORT)
+        # Narrower still (200 % in 1100 px): the actions stay whole, the title bar keeps the name.
+        self.header_action.setVisible(short <= room)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_header()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A new text size reaches the buttons after the zoom: measure the header's room again then."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self._fit_header)
 
     def default_size(self) -> QSize:
         """1100 × 760, or less on a small screen (frames and panels left out)."""

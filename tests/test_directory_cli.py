@@ -151,3 +151,19 @@ def test_expected_errors_are_one_french_line(
     assert code == 2 and "« Atlantide » introuvable" in err
     code, _, err = _run(capsys, "annuaire", "rechercher", "--rayon", "5")
     assert code == 2 and "--autour" in err
+
+
+def test_a_french_excel_file_imports_from_the_command_line_with_a_type_for_all(
+    cli_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "creches.csv"
+    source.write_bytes(
+        "Nom;Adresse;Code postal;Ville;Téléphone\r\nCrèche Les Lutins;1 rue Haute;39100;Dole;384000000\r\n".encode(
+            "cp1252"
+        )
+    )
+    code, _, err = _run(capsys, "annuaire", "importer", str(source))
+    assert code == 2 and "ou un type pour toutes les lignes" in err
+    code, out, _ = _run(capsys, "annuaire", "importer", str(source), "--type", "Crèche / EAJE")
+    assert code == 0 and "1 structure importée sur 1 ligne" in out
+    assert _count("local") == 1

@@ -26,9 +26,11 @@ def register(sub: Any) -> None:
 
     importer = commands.add_parser(
         "importer",
-        help="importer un fichier CSV (format de l'annuaire ou fichier des mairies)",
+        help="importer un fichier CSV (tableur, format de l'annuaire ou fichier des mairies)",
         description=(
-            "Importe un fichier CSV : le format de l'annuaire (colonnes : "
+            "Importe un fichier CSV : un tableau enregistré par Excel ou LibreOffice (point-virgule ou virgule, "
+            "UTF-8 ou Windows-1252) dont les en-têtes disent le contenu (« Nom », « Type », « Adresse », "
+            "« Code postal », « Ville », « Téléphone », « Courriel »…), le format de l'annuaire (colonnes : "
             + ", ".join(COLUMNS)
             + ") ou le fichier des mairies tel quel. Chaque ligne est vérifiée ; une ligne refusée est "
             "signalée avec son numéro et sa raison, les autres sont importées, le tout en une seule transaction."
@@ -36,11 +38,16 @@ def register(sub: Any) -> None:
     )
     importer.add_argument("fichier", metavar="FICHIER.csv", type=Path)
     importer.add_argument("--essai", action="store_true", help="vérifier et compter sans rien écrire")
+    importer.add_argument(
+        "--type", metavar="T", default=None, help="type des lignes qui n'en ont pas (ex. creche, pmi)"
+    )
     importer.set_defaults(func=cmd_import)
 
     exporter = commands.add_parser("exporter", help="exporter des fiches en CSV ou en vCard")
     target = exporter.add_mutually_exclusive_group(required=True)
-    target.add_argument("--csv", metavar="FICHIER", type=Path, help="fichier CSV (format de l'annuaire)")
+    target.add_argument(
+        "--csv", metavar="FICHIER", type=Path, help="fichier CSV (format de l'annuaire, point-virgule, lu par Excel)"
+    )
     target.add_argument("--vcard", metavar="FICHIER", type=Path, help="fichier vCard (.vcf)")
     _add_filters(exporter)
     exporter.set_defaults(func=cmd_export)
@@ -79,13 +86,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.fichier
     if not path.is_file():
         raise KnownError(f"Fichier introuvable : {path}")
+    default_type = criteria.parse_type(args.type) if args.type else None
     store = open_store()
     try:
         if args.essai:
-            report = import_file(store.conn, path, dry_run=True)
+            report = import_file(store.conn, path, default_type=default_type, dry_run=True)
         else:
             with store.transaction() as conn:
-                report = import_file(conn, path)
+                report = import_file(conn, path, default_type=default_type)
     finally:
         store.close()
     print(("Essai (rien n'a été écrit) : " if args.essai else "") + report.summary())

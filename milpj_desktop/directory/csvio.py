@@ -118,7 +118,8 @@ class ImportReport:
         return self.national_added + self.national_updated + self.local_added + self.local_updated
 
     def summary(self) -> str:
-        verb = "seraient importées" if self.dry_run else "importées"
+        many = self.accepted > 1
+        verb = ("seraient importées" if many else "serait importée") if self.dry_run else ("importée" + "s" * many)
         parts = [f"{_count(self.accepted, 'structure')} {verb} sur {_count(self.rows, 'ligne')}"]
         details = []
         if self.national_added or self.national_updated:
@@ -389,6 +390,7 @@ def read_rows(
     path: Path,
     *,
     mapping: ColumnMapping | None = None,
+    default_type: str | None = None,
     now: dt.datetime | None = None,
     gaz: Gazetteer | None = None,
 ) -> tuple[str, Iterator[ParsedRow], int]:
@@ -396,7 +398,7 @@ def read_rows(
 
     Without `mapping`, the town-hall file is recognised, and any other file's headers are matched to
     our columns (« Nom », « Code postal », « Ville »… as well as our own names); with it, the
-    person's choice of columns is used.
+    person's choice of columns is used. `default_type` is the type of rows without one (guessed columns).
     """
     table = read_table(path)
     lowered = [h.lower() for h in table.header]
@@ -415,7 +417,7 @@ def read_rows(
 
         return "mairies", town_halls(), count
     if mapping is None:
-        mapping = ColumnMapping(tuple(guess_columns(table.header)))
+        mapping = ColumnMapping(tuple(guess_columns(table.header)), default_type)
         if "nom" not in mapping.columns:
             raise ImportFileError(
                 f"{path.name} : en-tête non reconnu : aucune colonne « Nom ». Attendu : des colonnes telles que "
@@ -444,6 +446,7 @@ def import_file(
     path: Path,
     *,
     mapping: ColumnMapping | None = None,
+    default_type: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int, int, str], None] | None = None,
     check_cancelled: Callable[[], None] | None = None,
@@ -453,7 +456,7 @@ def import_file(
 
     Call inside one transaction; with dry_run nothing is written.
     """
-    file_format, parsed, total = read_rows(path, mapping=mapping, now=now)
+    file_format, parsed, total = read_rows(path, mapping=mapping, default_type=default_type, now=now)
     report = ImportReport(file_format=file_format, rows=total, dry_run=dry_run)
     known = set(repository.national_versions(conn))
     batch: list[DirectoryEntry] = []

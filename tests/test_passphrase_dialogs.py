@@ -7,6 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog, _PassphraseDialog
+from ui.pages.parametres import ChangePassphraseDialog
 from ui.qt import QApplication, QEvent, QKeyEvent, QLineEdit, Qt, QWidget
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -87,3 +88,17 @@ def test_caps_lock_warning_from_what_is_typed(qtbot: QtBot) -> None:
     _press(field, Qt.Key.Key_C, "C", SHIFT)  # upper case with Shift: off
     assert not dialog.caps.isVisible()
     assert field.text() == "A1béC"  # the watcher never eats a key
+
+
+def test_change_passphrase_dialog_shows_and_warns_too(qtbot: QtBot) -> None:
+    dialog = ChangePassphraseDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    fields = (dialog.current, dialog.new, dialog.confirm)
+    dialog.show_text.setChecked(True)
+    assert all(f.echoMode() == QLineEdit.EchoMode.Normal for f in fields)
+    _press(dialog.new, Qt.Key.Key_Z, "Z")
+    assert dialog.caps.isVisible()
+    _press(dialog.new, Qt.Key.Key_Z, "z")
+    assert not dialog.caps.isVisible()

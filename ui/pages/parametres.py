@@ -12,6 +12,7 @@ from milpj_desktop.store.store import passphrase_matches
 from milpj_desktop.upkeep import check_store
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
+from ui.dialogs.passphrase import CAPS_WARNING, CapsLockWatcher
 from ui.pages.base import Page
 from ui.qt import (
     QCheckBox,
@@ -52,10 +53,25 @@ class ChangePassphraseDialog(QDialog):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label)
             form.addRow(f"{label} :", field)
+        self.show_text = QCheckBox("&Afficher les phrases secrètes")
+        self.show_text.toggled.connect(self._show_passphrases)
+        form.addRow("", self.show_text)
         layout.addLayout(form)
+        self.caps = QLabel(f"<b>⚠ {CAPS_WARNING}</b>")
+        self.caps.setVisible(False)
+        self.caps.setAccessibleName("Avertissement\u00a0: verrouillage des majuscules")
+        watcher = CapsLockWatcher(self.caps)
+        for field in (self.current, self.new, self.confirm):
+            watcher.watch(field)
+        layout.addWidget(self.caps)
         self.error = error_label()
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel_buttons(self, "Changer", self._check))
+
+    def _show_passphrases(self, visible: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
+        for field in (self.current, self.new, self.confirm):
+            field.setEchoMode(mode)
 
     def _check(self) -> None:
         if len(self.new.text()) < MIN_PASSPHRASE:

@@ -64,7 +64,9 @@ def test_article_picker_search_and_live_preview(qtbot: QtBot, page: FichesPage) 
     choose(page, "fiche-conseil")
     picker = editor(page, "articles")
     assert isinstance(picker, ArticlePicker)
-    qtbot.waitUntil(lambda: "« articles » manquant" in page.feedback.text(), timeout=5000)
+    # Said in the form's words, not as the parameter's command-line name (« articles » manquant).
+    qtbot.waitUntil(lambda: page.feedback.text() == "Choisissez au moins un article.", timeout=5000)
+    assert page.preview.message.text() == "Choisissez au moins un article."
     assert not page.pdf_button.isEnabled()
     qtbot.keyClicks(picker.search, "couchage securite")
     visible = [picker.list.item(r) for r in range(picker.list.count()) if not picker.list.item(r).isHidden()]
@@ -236,3 +238,74 @@ def test_history_survives_unknown_template(qtbot: QtBot, page: FichesPage) -> No
     page.history.selectRow(0)
     page.reprint_button.click()
     assert "n'existe plus" in page.feedback.text()
+
+
+def test_preview_shows_the_printed_pages_with_zoom_and_position(qtbot: QtBot, page: FichesPage) -> None:
+    from ui.printing import render_page_images
+
+    choose(page, "fiche-conseil")
+    picker = editor(page, "articles")
+    assert isinstance(picker, ArticlePicker)
+    picker.set_text("bebe-allaitement-difficultes,enfant-allergenes-introduction,grossesse-arreter-de-fumer")
+    qtbot.waitUntil(lambda: page.preview.page_count() > 1, timeout=15000)
+    assert page.current is not None
+    expected = render_page_images(page.current, dpi=40).images  # the same layout as the PDF
+    assert page.preview.page_count() == len(expected)
+    assert page.preview.position.text() == f"page 1 / {len(expected)}"
+    first = page.preview.pages[0].pixmap()
+    ratio = first.height() / first.width()
+    assert abs(ratio - 297 / 210) < 0.01  # an A4 page, not a text column
+    width = first.width()
+    page.preview.zoom.setCurrentIndex(page.preview.zoom.count() - 1)
+    qtbot.waitUntil(
+        lambda: page.preview.pages and page.preview.pages[0].pixmap().width() > width * 2, timeout=15000
+    )
+    page.preview.area.verticalScrollBar().setValue(page.preview.area.verticalScrollBar().maximum())
+    assert page.preview.position.text() == f"page {len(expected)} / {len(expected)}"
+    page.grab().save("/tmp/fiches-apercu.png")
+
+
+def test_parameters_are_kept_per_template_and_asked_for_in_words(qtbot: QtBot, page: FichesPage) -> None:
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    assert isinstance(commune, CommuneEdit)
+    commune.edit.setText("Villeurbanne")
+    choose(page, "calendrier-1000-jours")
+    assert page.form is not None
+    page.form.choices["terme"].setChecked(True)
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    assert isinstance(commune, CommuneEdit)
+    assert commune.edit.text() == "Villeurbanne"
+    commune.edit.setText("")
+    qtbot.waitUntil(
+        lambda: page.feedback.text() == "Indiquez la commune ou le code postal de la famille.", timeout=5000
+    )
+
+
+def test_entries_are_searched_added_and_ordered(qtbot: QtBot, page: FichesPage) -> None:
+    from ui.fiches_entries import EntriesPicker
+
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    assert isinstance(commune, CommuneEdit)
+    commune.edit.setText("69003")
+    picker = editor(page, "structures")
+    assert isinstance(picker, EntriesPicker)
+    picker.search.setText("CAF Rhône")
+    qtbot.waitUntil(
+        lambda: picker.results.count() >= 1 and picker.results.item(0).data(Qt.ItemDataRole.UserRole) == "CAF-1"
+    )
+    picker.add_selected()
+    picker.search.setText("Croix-Rousse")
+    qtbot.waitUntil(
+        lambda: picker.results.count() >= 1 and picker.results.item(0).data(Qt.ItemDataRole.UserRole) == "PMI-1"
+    )
+    picker.add_selected()
+    assert picker.value() == ["CAF-1", "PMI-1"]
+    picker.chosen.setCurrentRow(1)
+    picker.up_button.click()
+    assert picker.value() == ["PMI-1", "CAF-1"]
+    qtbot.waitUntil(lambda: "CAF du Rhône" in page.preview.toPlainText(), timeout=10000)
+    text = page.preview.toPlainText()
+    assert text.index("Croix-Rousse") < text.index("CAF du Rhône")

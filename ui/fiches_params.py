@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS
 from milpj_desktop.directory import communes
 from milpj_desktop.directory.communes import fold
 from milpj_desktop.directory.models import TYPE_LABELS
-from milpj_desktop.handouts import HandoutTemplate
+from milpj_desktop.errors import KnownError
+from milpj_desktop.handouts import HandoutParamError, HandoutTemplate
 from milpj_desktop.handouts.params import ParamSpec
 from ui.qt import (
     QButtonGroup,
@@ -41,6 +44,7 @@ class References:
 
     articles: list[tuple[str, str]] = field(default_factory=list)  # (id, title)
     stages: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
+    directory: Any = None  # ui.fiches_entries.DirectoryLookup: the page's way to search the directory
 
 
 class ParamEditor(QWidget):
@@ -307,6 +311,10 @@ def make_editor(spec: ParamSpec, refs: References, *, optional: bool) -> ParamEd
         return DateEdit(spec, optional=optional)
     if spec.kind == "stage":
         return StageEdit(spec, refs)
+    if spec.kind in ("entries", "entry"):
+        from ui.fiches_entries import EntriesPicker  # it builds on ParamEditor, defined here
+
+        return EntriesPicker(spec, refs.directory, single=spec.kind == "entry")
     return TextEdit(spec)
 
 
@@ -369,3 +377,30 @@ class ParamForm(QWidget):
             if name in self.editors:
                 self.editors[name].set_text(text)
         self.changed.emit()
+
+
+# What a person is told when a parameter is missing, instead of the parameter's command-line name.
+MISSING: dict[str, str] = {
+    "articles": "Choisissez au moins un article.",
+    "commune": "Indiquez la commune ou le code postal de la famille.",
+    "directory_types": "Cochez au moins un type de contact.",
+    "stage": "Choisissez une étape.",
+    "date": "Indiquez la date.",
+}
+
+
+def people_message(template: HandoutTemplate | None, error: KnownError, raw: Mapping[str, object]) -> str:
+    """The error in the words of the form: a missing value is asked for by what it is, not by its name."""
+    if template is None or not isinstance(error, HandoutParamError):
+        return error.message
+    names = [p.name for p in template.manifest.parameters]
+    if error.param not in names:
+        return error.message
+    for group in template.manifest.one_of:
+        if error.param in group and not any(raw.get(n) for n in group):
+            labels = " ou ".join(template.spec(n).label.lower() for n in group)
+            return f"Indiquez la {labels}."
+    spec = template.spec(error.param)
+    if raw.get(spec.name) in (None, "", []):
+        return MISSING.get(spec.kind, f"Indiquez : {spec.label.lower()}.")
+    return error.message

@@ -428,7 +428,15 @@ def pdf_title(handouts: Sequence[Handout]) -> str:
     return " ; ".join(titles[:3]) + (" ; …" if len(titles) > 3 else "")
 
 
-def render_page_images(handout: Handout, *, dpi: float) -> list[QImage]:
+@dataclass(frozen=True)
+class PageImages:
+    """A handout's pages drawn for the screen, and the text they show (for tests and screen readers)."""
+
+    images: list[QImage]
+    text: str
+
+
+def render_page_images(handout: Handout, *, dpi: float) -> PageImages:
     """The pages exactly as the PDF lays them out (same device metrics), drawn on images for the screen."""
     buffer = QBuffer()
     layout_device = _pdf_device(QPdfWriter(buffer))
@@ -448,8 +456,9 @@ def render_page_images(handout: Handout, *, dpi: float) -> list[QImage]:
         paint_page(painter, paged, number)
         painter.end()
         images.append(image)
+    text = "\n".join(doc.toPlainText() for doc in paged.docs)
     del paged
-    return images
+    return PageImages(images, text)
 
 
 def _pdf_device(writer: QPdfWriter) -> QPdfWriter:

@@ -8,23 +8,26 @@ from pathlib import Path
 
 from milpj_desktop.changes import Changes
 from milpj_desktop.content import repository
+from milpj_desktop.directory.repository import get_entry
+from milpj_desktop.directory.search import text_search
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, HandoutError, HandoutTemplate, load_templates, prepare
 from milpj_desktop.handouts.history import PrintRecord, clear_prints, list_prints
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
 from ui.fiches_batch import BatchDialog
+from ui.fiches_entries import DirectoryLookup, Found, entry_label
 from ui.fiches_history import HistoryModel
 from ui.fiches_job import HandoutJob, JobRequest
-from ui.fiches_params import ParamForm, References
+from ui.fiches_params import ParamForm, References, people_message
+from ui.fiches_preview import PagePreview
 from ui.pages.base import Page
-from ui.printing import FONT_FAMILY, prepare_printer, print_to
+from ui.printing import PageImages, in_qt_thread, prepare_printer, print_to, render_page_images
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
-    QFont,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,7 +44,6 @@ from ui.qt import (
     Qt,
     QTableView,
     QTabWidget,
-    QTextBrowser,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -63,6 +65,8 @@ class FichesPage(Page):
         self.job: HandoutJob | None = None
         self.batch_dialog: BatchDialog | None = None
         self.preview_generation = 0
+        self.kept: dict[str, dict[str, str]] = {}  # what was typed for each template, kept when switching
+        self.lookup = DirectoryLookup(search=self._search_entries, names=self._name_entries)
         self._asked: tuple[str, dict[str, str]] | None = None  # prepare() before the templates are loaded
         # What talks to the person (file and printer dialogs): replaceable, so tests drive the real flow.
         self.ask_pdf_path: Callable[[str], Path | None] = self._ask_pdf_path
@@ -126,10 +130,9 @@ class FichesPage(Page):
         left_layout.addLayout(options)
         left_layout.addLayout(actions)
         left_layout.addWidget(self.feedback)
-        self.preview = QTextBrowser()
+        self.preview = PagePreview()
         self.preview.setObjectName("fiches-apercu-direct")
-        self.preview.setAccessibleName("Aperçu de la fiche")
-        self.preview.setOpenLinks(False)
+        self.preview.zoom_changed.connect(self._render_preview)
         split.addWidget(left)
         split.addWidget(self.preview)
         split.setStretchFactor(0, 1)
@@ -188,11 +191,14 @@ class FichesPage(Page):
         return changes.handouts or changes.content or changes.settings
 
     def refresh(self) -> None:
+        lookup = self.lookup
+
         def load(ctx: TaskContext) -> tuple[dict[str, HandoutTemplate], References, list[PrintRecord]]:
             templates = load_templates()
             refs = References(
                 articles=[(a.id, a.title) for a in repository.list_article_summaries(ctx.store.conn)],
                 stages=[(s.id, s.name) for s in repository.list_stages(ctx.store.conn)],
+                directory=lookup,
             )
             return templates, refs, list_prints(ctx.store.conn)
 
@@ -202,6 +208,7 @@ class FichesPage(Page):
         """On lock: forget the preview, the parameters typed (a birth date…) and the history shown."""
         self.preview_timer.stop()
         self.preview.clear()
+        self.kept = {}
         self.current = None
         self.history_model.set_records([])
         self.feedback.clear()
@@ -258,6 +265,7 @@ class FichesPage(Page):
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def _template_chosen(self, row: int) -> None:
+        self._keep_values()
         template_id = self.current_template_id()
         template = self.templates.get(template_id or "")
         if template is None:
@@ -265,9 +273,19 @@ class FichesPage(Page):
             return
         self.description.setText(template.manifest.description)
         form = ParamForm(template, self.refs)
+        if template.id in self.kept:
+            form.set_values(self.kept[template.id])
         form.changed.connect(self.schedule_preview)
         self._set_form(form)
         self.schedule_preview()
+
+    def _keep_values(self) -> None:
+        """Remember what the current form holds, so that coming back to its template finds it again."""
+        if self.form is not None:
+            self.kept[self.form.template.id] = {
+                name: ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+                for name, value in self.form.raw_values().items()
+            }
 
     def _set_form(self, form: ParamForm | None) -> None:
         old = self.form_area.takeWidget()
@@ -321,21 +339,51 @@ class FichesPage(Page):
             if generation != self.preview_generation:
                 return
             self.current = handout
-            font = QFont(FONT_FAMILY)
-            font.setPointSizeF(15.0 if handout.large_print else 11.0)
-            self.preview.document().setDefaultFont(font)
-            self.preview.setHtml(handout.html)
-            self.feedback.setText("")
+            self.feedback.setText(handout.warning)
             self._set_actions_enabled(True)
+            self._render_preview()
 
         def failed(error: KnownError) -> None:
             if generation != self.preview_generation:
                 return
             self.current = None
-            self.feedback.setText(error.message)
+            message = people_message(self.templates.get(request.template_id), error, request.raw)
+            self.feedback.setText(message)
+            self.preview.show_message(message)
             self._set_actions_enabled(False)
 
         self.app.runner.db(task).success(shown).failure(failed).run()
+
+    def _render_preview(self) -> None:
+        """The pages of the current handout as images, drawn off the GUI thread like the PDF."""
+        handout = self.current
+        if handout is None:
+            return
+        generation = self.preview_generation
+        dpi = self.preview.dpi()
+
+        def task(ctx: TaskContext) -> PageImages:
+            return in_qt_thread(lambda: render_page_images(handout, dpi=dpi))
+
+        def drawn(pages: PageImages) -> None:
+            if generation == self.preview_generation and handout is self.current:
+                self.preview.set_pages(pages.images, pages.text)
+
+        self.app.runner.background(task).success(drawn).failure(self._show_error).run()
+
+    # -- directory look-ups for the entries pickers ------------------------------------------------
+    def _search_entries(self, text: str, done: Callable[[Found], None]) -> None:
+        def task(ctx: TaskContext) -> Found:
+            return [(hit.id, entry_label(hit.entry)) for hit in text_search(ctx.store.conn, text, limit=30)]
+
+        self.app.runner.db(task).success(done).failure(self._show_error).run()
+
+    def _name_entries(self, ids: list[str], done: Callable[[Found], None]) -> None:
+        def task(ctx: TaskContext) -> Found:
+            found = [(i, get_entry(ctx.store.conn, i)) for i in ids]
+            return [(i, entry_label(stored.entry)) for i, stored in found if stored is not None]
+
+        self.app.runner.db(task).success(done).failure(self._show_error).run()
 
     # -- outputs --------------------------------------------------------------------------------
     def _ask_pdf_path(self, suggested: str) -> Path | None:

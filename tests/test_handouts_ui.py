@@ -258,7 +258,7 @@ def test_preview_shows_the_printed_pages_with_zoom_and_position(qtbot: QtBot, pa
     width = first.width()
     page.preview.zoom.setCurrentIndex(page.preview.zoom.count() - 1)
     qtbot.waitUntil(
-        lambda: page.preview.pages and page.preview.pages[0].pixmap().width() > width * 2, timeout=15000
+        lambda: bool(page.preview.pages) and page.preview.pages[0].pixmap().width() > width * 2, timeout=15000
     )
     page.preview.area.verticalScrollBar().setValue(page.preview.area.verticalScrollBar().maximum())
     assert page.preview.position.text() == f"page {len(expected)} / {len(expected)}"

@@ -1,8 +1,10 @@
 """kill -9 during a change of passphrase, many times (100; 20 with --rapide): never a locked-out store.
 
-The real command (`milpj-desktop phrase-secrete`, its own process) re-encrypts a store of a few
-thousand directory entries and is killed with SIGKILL at a random moment around the re-encryption
-(from just before the new key is derived to just after the command would have ended). After each
+A process of its own opens a store of a few thousand directory entries as the command does and
+changes its passphrase (the calls of `milpj-desktop phrase-secrete`, without the command line's
+start-up, so that 100 kills fit the runner's 8 minutes; the tests kill the command itself). It is
+killed with SIGKILL at a random moment: half the kills anywhere from the advice to just after the
+end, half around the re-encryption itself (timed from its rollback journal in a calibrating run). After each
 kill the store must open with the old or the new passphrase (as the window opens it), pass
 check_store, and still hold the professional's local entry and private note; the other passphrase
 must be refused with a French message. A store that neither passphrase opens is a lockout.
@@ -32,6 +34,7 @@ NEW = "nouvelle phrase secrète du banc"
 LOCAL_NAME = "Relais des familles Octavie Brézillac"
 LOCAL_NOTE = "Note locale : rappeler Mme Brézillac le mardi, code 7741"
 STORE_FILE = "milpj.db"
+BUDGET_S = 400  # the runner stops a script after 8 min: on a crowded machine, fewer kills, said in the row
 ADVICE_MARK = "phrase secrète doit compter"  # the command prints its advice just before deriving the new key
 
 
@@ -115,10 +118,27 @@ def examine(folder: Path) -> Outcome:
     return Outcome("", [], False, False)
 
 
-def start_change(folder: Path, *, nice: int = 0) -> subprocess.Popen[str]:
-    """`milpj-desktop phrase-secrete` from the old to the new passphrase; returns once it printed its advice."""
+# The same change as the command, without the command line's start-up: more kills fit the bench's time.
+_CHANGE = """
+import sys
+from pathlib import Path
+from milpj_desktop.upkeep import open_store
+store = open_store(Path(sys.argv[1]), sys.argv[2])
+print("La phrase secrète doit compter…", flush=True)
+store.rekey(sys.argv[3])
+store.close()
+"""
+
+
+def start_change(folder: Path, *, nice: int = 0, command: bool = True) -> subprocess.Popen[str]:
+    """Change from the old to the new passphrase in a process of its own — `milpj-desktop phrase-secrete`,
+    or the same store calls without the command line (command=False); returns once it printed its advice."""
+    if command:
+        args = [sys.executable, "-m", "ui.cli", "phrase-secrete"]
+    else:
+        args = [sys.executable, "-c", _CHANGE, str(folder / STORE_FILE), OLD, NEW]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "phrase-secrete"],
+        args,
         preexec_fn=(lambda: os.nice(nice)) if nice else None,
         env=env_for(folder),
         stdin=subprocess.DEVNULL,
@@ -133,9 +153,9 @@ def start_change(folder: Path, *, nice: int = 0) -> subprocess.Popen[str]:
     return proc
 
 
-def killed_change(folder: Path, delay: float) -> bool:
+def killed_change(folder: Path, delay: float, *, command: bool = True) -> bool:
     """Start a change of passphrase, SIGKILL it `delay` s after its advice; True if it was killed."""
-    proc = start_change(folder)
+    proc = start_change(folder, command=command)
     try:
         time.sleep(delay)  # a precise moment (Popen.wait's timeout polls in steps of up to 50 ms)
         if proc.poll() is not None:
@@ -158,11 +178,11 @@ class Timing:
     rekey_to: float
 
 
-def calibrate(baseline: Path, work: Path) -> Timing:
+def calibrate(baseline: Path, work: Path, *, command: bool = True) -> Timing:
     """Time an uninterrupted change, watching for the re-encryption's rollback journal."""
     fresh_copy(baseline, work)
     journal = work / f"{STORE_FILE}-journal"
-    proc = start_change(work)
+    proc = start_change(work, command=command)
     started = time.perf_counter()
     seen: list[float] = []
     while proc.poll() is None:
@@ -196,18 +216,21 @@ def main() -> int:
         baseline, work = root / "base", root / "travail"
         say("magasin de départ…")
         prepare(baseline)
-        timing = calibrate(baseline, work)
+        timing = calibrate(baseline, work, command=False)
         say(
             f"changement complet : {timing.total:.2f} s après le conseil affiché, "
             f"rechiffrement de {timing.rekey_from:.2f} à {timing.rekey_to:.2f} s"
         )
-        for done in range(1, kills + 1):
+        done = 0
+        started = time.perf_counter()
+        while done < kills and time.perf_counter() - started < BUDGET_S:
+            done += 1
             fresh_copy(baseline, work)
             if done % 2:  # anywhere in the command
                 delay = rng.uniform(0.0, timing.total * 1.1)
             else:  # around the re-encryption itself
                 delay = rng.uniform(max(0.0, timing.rekey_from - 0.02), timing.rekey_to + 0.05)
-            if not killed_change(work, delay):
+            if not killed_change(work, delay, command=False):
                 finished_first += 1
             mid_rekey += (work / f"{STORE_FILE}-journal").exists()
             outcome = examine(work)
@@ -220,22 +243,23 @@ def main() -> int:
             if done % 10 == 0:
                 say(f"{done} coupures, {lockouts} verrouillages")
     size_note = (
-        f"{kills} SIGKILL, un sur deux n’importe quand dans la commande ({timing.total:.2f} s après le conseil), "
+        f"{done} SIGKILL, un sur deux n’importe quand dans la commande ({timing.total:.2f} s après le conseil), "
         f"un sur deux autour du rechiffrement ({timing.rekey_from:.2f}–{timing.rekey_to:.2f} s) ; "
         f"{mid_rekey} en plein rechiffrement (journal présent) ; ouvre ensuite avec l’ancienne : "
         f"{opened['ancienne']}, la nouvelle : {opened['nouvelle']} ; {finished_first} changements finis avant le kill"
+        + (f" ; budget de {BUDGET_S} s atteint avant les {kills} coupures" if done < kills else "")
     )
     rows = [
         Row(
-            figure=f"verrouillages sur {kills} kill -9 pendant un changement de phrase",
+            figure=f"verrouillages sur {done} kill -9 pendant un changement de phrase",
             value=lockouts,
             unit="verrouillages",
             goal="0",
-            ok=lockouts == 0,
+            ok=lockouts == 0 and done == kills,
             note=size_note + (f" ; {first_problem}" if first_problem else ""),
         ),
         Row(
-            figure=f"changement de phrase coupé × {kills} : l’autre phrase non refusée en français",
+            figure=f"changement de phrase coupé × {done} : l’autre phrase non refusée en français",
             value=not_refused,
             unit="cas",
             goal="0",

@@ -98,7 +98,8 @@ def test_calendar_form_with_date_picker_saves_pdf_and_history(qtbot: QtBot, page
     assert "Mon calendrier des 1000" in text and "Maison des familles de Besançon" in text
     records = on_store(page, lambda ctx: list_prints(ctx.store.conn))
     assert len(records) == 1
-    assert records[0].params == {"terme": f"{dt.date.today().year + 1}-02-28"}
+    assert records[0].params == {}  # the due date is family data: never kept
+    assert str(dt.date.today().year + 1) not in repr(records[0])
     assert records[0].copies == 2 and records[0].large_print and records[0].output == "pdf"
     qtbot.waitUntil(lambda: page.history_model.rowCount() == 1, timeout=5000)
 
@@ -309,3 +310,43 @@ def test_entries_are_searched_added_and_ordered(qtbot: QtBot, page: FichesPage) 
     qtbot.waitUntil(lambda: "CAF du Rhône" in page.preview.toPlainText(), timeout=10000)
     text = page.preview.toPlainText()
     assert text.index("Croix-Rousse") < text.index("CAF du Rhône")
+
+
+def test_history_lines_are_readable_and_hold_no_family_data(qtbot: QtBot, page: FichesPage) -> None:
+    settings = page.app.settings
+    from milpj_desktop.handouts import prepare
+
+    calendar = on_store(
+        page,
+        lambda ctx: prepare(
+            ctx.store.conn,
+            "calendrier-1000-jours",
+            {"naissance": "2026-01-15"},
+            settings=settings,
+            today=dt.date.today(),
+        ),
+    )
+    appointment = on_store(
+        page,
+        lambda ctx: prepare(
+            ctx.store.conn,
+            "rendez-vous",
+            {"date": "2026-04-02", "heure": "14:30"},
+            settings=settings,
+            today=dt.date.today(),
+        ),
+    )
+    contacts = on_store(
+        page,
+        lambda ctx: prepare(
+            ctx.store.conn,
+            "contacts-utiles",
+            {"commune": "69003", "types": "pmi,caf"},
+            settings=settings,
+            today=dt.date.today(),
+        ),
+    )
+    assert calendar.params == {} and appointment.params == {}
+    assert page.templates["contacts-utiles"].describe(contacts.params) == (
+        "Commune ou code postal\u00a0: 69003 · Rayon (km)\u00a0: 10\u00a0km · Types de contacts\u00a0: PMI, CAF"
+    )

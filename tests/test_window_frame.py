@@ -147,7 +147,9 @@ def _fields_not_squeezed(window: MainWindow) -> list[str]:
     return squeezed
 
 
-@pytest.mark.parametrize(("width", "height", "percent"), [(1280, 800, 200), (1100, 760, 200), (1024, 700, 100), (1100, 760, 100)])
+@pytest.mark.parametrize(
+    ("width", "height", "percent"), [(1280, 800, 200), (1100, 760, 200), (1024, 700, 100), (1100, 760, 100)]
+)
 def test_window_fits_and_labels_are_whole(
     qtbot: QtBot, window: MainWindow, width: int, height: int, percent: int
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 
 from milpj_desktop.handouts.history import PrintRecord
@@ -41,6 +42,7 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, titles: dict[str, str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.titles = titles
+        self.describe: Callable[[PrintRecord], str] = lambda record: record.params_text()
         self.records: list[PrintRecord] = []
 
     def set_records(self, records: list[PrintRecord]) -> None:
@@ -73,7 +75,7 @@ class HistoryModel(QAbstractTableModel):
         if column is Column.TEMPLATE:
             return self.titles.get(record.template_id, record.template_id)
         if column is Column.PARAMS:
-            return record.params_text() or "—"
+            return self.describe(record) or "—"
         return options_text(record)
 
     def record(self, row: int) -> PrintRecord | None:

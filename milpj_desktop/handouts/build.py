@@ -53,7 +53,7 @@ class Handout:
     template_id: str
     title: str
     html: str
-    params: dict[str, str]
+    params: dict[str, str]  # what the history keeps: never a birth, due or appointment date
     large_print: bool
     letterhead: Letterhead
     label: str = ""  # what tells batch items apart (« Lyon 69003 », « terme 2026-05-01 »)
@@ -108,7 +108,7 @@ def _prepare_valid(
         template_id=template.id,
         title=template.title,
         html=html,
-        params=template.as_text(values),
+        params=template.history_text(values),
         large_print=large_print,
         letterhead=letterhead,
         label=str(context.get("label", "")),

@@ -12,11 +12,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from milpj_desktop import paths
+from milpj_desktop.directory.models import TYPE_LABELS
 from milpj_desktop.handouts.errors import HandoutError
 from milpj_desktop.handouts.params import ParamSpec, build_model, check_values, to_text
+from milpj_desktop.typography import typeset
 from milpj_desktop.validation import first_error
 
 MANIFEST_FILE = "manifeste.json"
+FAMILY_KINDS = frozenset({"date", "time"})  # never written to the history
 TEMPLATE_FILE = "modele.html.j2"
 
 # The data a template may be given: one assembly function each (milpj_desktop.handouts.data).
@@ -83,6 +86,33 @@ class HandoutTemplate:
         """The « cle=valeur » form of validated values, in manifest order."""
         order = [p.name for p in self.manifest.parameters]
         return {k: to_text(values[k]) for k in order if k in values}
+
+    def history_text(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """What the history may keep: the « cle=valeur » form without anything about a family
+        (a birth date, a due date, an appointment's day and time)."""
+        return {k: v for k, v in self.as_text(values).items() if self.spec(k).kind not in FAMILY_KINDS}
+
+    def describe(self, params: Mapping[str, str], *, article_titles: Mapping[str, str] | None = None) -> str:
+        """« Commune : Lyon · Rayon : 10 km · Types : PMI, CAF »: a history line a person can read."""
+        parts: list[str] = []
+        for spec in self.manifest.parameters:
+            text = params.get(spec.name, "")
+            if not text:
+                continue
+            items = [i for i in text.split(",") if i]
+            if spec.kind == "articles":
+                titles = article_titles or {}
+                shown = " ; ".join(titles.get(i, i) for i in items)
+            elif spec.kind == "directory_types":
+                shown = ", ".join(TYPE_LABELS.get(i, i) for i in items)
+            elif spec.kind in ("entries", "entry"):
+                shown = f"{len(items)} choisie{'s' if len(items) > 1 else ''}"
+            elif spec.kind == "radius_km":
+                shown = f"{text} km"
+            else:
+                shown = text
+            parts.append(f"{spec.label} : {shown}")
+        return typeset(" · ".join(parts))
 
     def usage(self) -> str:
         """One line per parameter, for `fiche --liste` and tooltips."""

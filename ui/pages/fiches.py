@@ -13,6 +13,7 @@ from milpj_desktop.directory.search import text_search
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, HandoutError, HandoutTemplate, load_templates, prepare
 from milpj_desktop.handouts.history import PrintRecord, clear_prints, list_prints
+from milpj_desktop.typography import typeset
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
 from ui.fiches_batch import BatchDialog
@@ -144,9 +145,16 @@ class FichesPage(Page):
         # -- Historique ----------------------------------------------------------------------
         history_tab = QWidget()
         history_layout = QVBoxLayout(history_tab)
-        history_layout.addWidget(
-            QLabel("Fiches déjà imprimées (modèle, paramètres, date ; aucune donnée sur les familles).")
+        kept = QLabel(
+            typeset(
+                "Fiches déjà imprimées. On garde le modèle, ses réglages (commune, articles, structures "
+                "choisies), les options et la date d'impression ; jamais de nom, de date de naissance, "
+                "de terme ni de date de rendez-vous."
+            )
         )
+        kept.setWordWrap(True)
+        kept.setObjectName("fiches-historique-explication")
+        history_layout.addWidget(kept)
         self.history_model = HistoryModel({})
         self.history = QTableView()
         self.history.setObjectName("fiches-historique")
@@ -237,6 +245,12 @@ class FichesPage(Page):
     def _loaded(self, loaded: tuple[dict[str, HandoutTemplate], References, list[PrintRecord]]) -> None:
         templates, refs, records = loaded
         self.history_model.titles = {t.id: t.title for t in templates.values()}
+        titles = dict(refs.articles)
+        self.history_model.describe = lambda record: (
+            templates[record.template_id].describe(record.params, article_titles=titles)
+            if record.template_id in templates
+            else record.params_text()
+        )
         self.history_model.set_records(records)
         same = list(templates) == list(self.templates) and refs == self.refs
         self.templates, self.refs = templates, refs

@@ -350,3 +350,27 @@ def test_history_lines_are_readable_and_hold_no_family_data(qtbot: QtBot, page: 
     assert page.templates["contacts-utiles"].describe(contacts.params) == (
         "Commune ou code postal\u00a0: 69003 · Rayon (km)\u00a0: 10\u00a0km · Types de contacts\u00a0: PMI, CAF"
     )
+
+
+def test_batch_warns_before_sheets_with_no_contact(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
+    choose(page, "contacts-utiles")
+    commune = editor(page, "commune")
+    assert isinstance(commune, CommuneEdit)
+    commune.edit.setText("69003")
+    qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
+    page.batch_button.click()
+    dialog = page.batch_dialog
+    assert isinstance(dialog, BatchDialog)
+    asked: list[str] = []
+
+    def answer_no(question: str) -> bool:
+        asked.append(question)
+        return False
+
+    dialog.ask_yes_no = answer_no
+    dialog.values.setPlainText("69003\n25290 Ornans")  # nothing of the sample directory near Ornans
+    dialog.path.setText(str(tmp_path / "lot.pdf"))
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Lot annulé"), timeout=30000)
+    assert len(asked) == 1 and "1 fiche sur 2" in asked[0] and "Ornans" in asked[0]
+    assert not (tmp_path / "lot.pdf").exists()

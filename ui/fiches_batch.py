@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from milpj_desktop.handouts import HandoutTemplate
+from milpj_desktop.handouts import Handout, HandoutTemplate
+from milpj_desktop.typography import typeset
 from ui.context import AppContext
 from ui.fiches_job import HandoutJob, JobRequest
 from ui.qt import (
@@ -15,6 +16,7 @@ from ui.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -45,6 +47,7 @@ class BatchDialog(QDialog):
         self.large_print = large_print
         self.ask_pdf_path = ask_pdf_path
         self.job: HandoutJob | None = None
+        self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no  # replaceable: tests answer for the person
         self.setWindowTitle(f"Fiches en lot — {template.title}")
         self.setMinimumWidth(520)
 
@@ -143,7 +146,26 @@ class BatchDialog(QDialog):
         )
         job.on_failed = lambda message: self._finished(message, failed=True)
         job.on_cancelled = lambda: self._finished("Lot annulé : aucun fichier n'a été écrit.", failed=True)
+        job.confirm = self._confirm_warnings
         self.job = job.start()
+
+    def _confirm_warnings(self, handouts: list[Handout]) -> bool:
+        """Before printing sheets that say nothing useful (a contacts sheet with no contact), ask."""
+        empty = [h for h in handouts if h.warning]
+        if not empty:
+            return True
+        names = ", ".join(h.label or h.doc_title for h in empty[:5]) + (" …" if len(empty) > 5 else "")
+        count = len(empty)
+        question = typeset(
+            f"{count} fiche{'s' if count > 1 else ''} sur {len(handouts)} "
+            f"n'{'ont' if count > 1 else 'a'} aucun contact de l'annuaire ({names}) : "
+            "seulement les numéros nationaux. Imprimer le lot quand même ?"
+        )
+        return self.ask_yes_no(question)
+
+    def _ask_yes_no(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Fiches sans contact", question)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _progress(self, done: int, total: int, label: str) -> None:
         self.progress_bar.setRange(0, max(total, 1))

@@ -54,6 +54,8 @@ class HandoutJob:
         self.on_done: Callable[[int], None] = lambda pages: None
         self.on_failed: Callable[[str], None] = lambda message: None
         self.on_cancelled: Callable[[], None] = lambda: None
+        # Asked between preparing and printing (on the GUI thread): False stops with nothing written.
+        self.confirm: Callable[[list[Handout]], bool] = lambda handouts: True
         self.current: Op[Any] | None = None
         self.cancelled = False
         self.handouts: list[Handout] = []
@@ -95,7 +97,7 @@ class HandoutJob:
         self.on_failed(error.message)
 
     def _render(self, handouts: list[Handout]) -> None:
-        if self.cancelled:
+        if self.cancelled or not self.confirm(handouts):
             self.on_cancelled()
             return
         self.handouts = handouts

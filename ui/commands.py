@@ -39,6 +39,9 @@ def register(sub: Any) -> None:
     fiche.add_argument("--gros-caracteres", action="store_true", help="gros caractères (15 pt, plus d'espace)")
     fiche.add_argument("--copies", type=int, default=1, metavar="N", help="nombre d'exemplaires dans le PDF")
     fiche.add_argument("--pdf", metavar="SORTIE.pdf", help="fichier PDF à écrire")
+    fiche.add_argument(
+        "--ics", metavar="SORTIE.ics", help="calendrier seulement : les rendez-vous en agenda (.ics) pour le téléphone"
+    )
     fiche.set_defaults(func=cmd_handout)
 
 
@@ -77,6 +80,8 @@ def _headless_qt() -> None:
 def cmd_handout(args: argparse.Namespace) -> int:
     if args.liste:
         return cmd_list(args)
+    if args.ics:
+        return cmd_calendar_ics(args)
     if not args.pdf:
         raise KnownError("Indiquez le fichier à écrire avec --pdf SORTIE.pdf.")
     if not 1 <= args.copies <= 500:
@@ -104,4 +109,33 @@ def cmd_handout(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"Fiche « {template.title} » écrite : {output} ({pages} page{'s' if pages > 1 else ''}).")
+    return 0
+
+
+def cmd_calendar_ics(args: argparse.Namespace) -> int:
+    """The calendar's dated events as an .ics file (no Qt needed)."""
+    from milpj_desktop.handouts.ics import calendar_dates, calendar_ics, write_ics
+
+    template = get_template(args.modele)
+    if template.manifest.data != "calendar":
+        raise KnownError("L'agenda (.ics) n'existe que pour le modèle calendrier-1000-jours.")
+    output = Path(args.ics)
+    if output.suffix.lower() != ".ics":
+        raise KnownError(f"Le fichier d'agenda doit se terminer par .ics (reçu « {output.name} »).")
+    birth, due = calendar_dates(template.validate(parse_pairs(args.param)))
+    store = open_store()
+    try:
+        settings = load_settings(store.conn)
+        data = calendar_ics(
+            store.conn,
+            birth=birth,
+            due=due,
+            today=dt.date.today(),
+            now=dt.datetime.now(dt.UTC),
+            structure=settings.structure_name,
+        )
+    finally:
+        store.close()
+    write_ics(output, data)
+    print(f"Agenda écrit : {output} ({data.count(b'BEGIN:VEVENT')} rendez-vous).")
     return 0

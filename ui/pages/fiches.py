@@ -13,6 +13,7 @@ from milpj_desktop.directory.search import text_search
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout, HandoutError, HandoutTemplate, load_templates, prepare
 from milpj_desktop.handouts.history import PrintRecord, clear_prints, list_prints
+from milpj_desktop.handouts.ics import calendar_dates, calendar_ics, write_ics
 from milpj_desktop.typography import typeset
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
@@ -72,6 +73,7 @@ class FichesPage(Page):
         # What talks to the person (file and printer dialogs): replaceable, so tests drive the real flow.
         self.ask_pdf_path: Callable[[str], Path | None] = self._ask_pdf_path
         self.ask_printer: Callable[[QPrinter], bool] = self._ask_printer
+        self.ask_ics_path: Callable[[str], Path | None] = self._ask_ics_path
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Fiches à imprimer pour les familles</h2>"))
@@ -113,11 +115,16 @@ class FichesPage(Page):
         self.print_button = QPushButton("Imprimer…")
         self.pdf_button = QPushButton("Enregistrer en PDF…")
         self.batch_button = QPushButton("En lot…")
+        self.ics_button = QPushButton("Agenda (.ics)…")
+        self.ics_button.setToolTip(
+            "Les rendez-vous du calendrier dans un fichier d'agenda, pour le téléphone de la famille"
+        )
         for button, name in (
             (self.preview_button, "fiches-apercu"),
             (self.print_button, "fiches-imprimer"),
             (self.pdf_button, "fiches-pdf"),
             (self.batch_button, "fiches-lot"),
+            (self.ics_button, "fiches-ics"),
         ):
             button.setObjectName(name)
             actions.addWidget(button)
@@ -188,6 +195,7 @@ class FichesPage(Page):
         self.print_button.clicked.connect(self.print_handout)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.batch_button.clicked.connect(self.open_batch)
+        self.ics_button.clicked.connect(self.save_ics)
         self.reprint_button.clicked.connect(self.reprint_selected)
         self.reload_button.clicked.connect(self.reload_selected)
         self.history.doubleClicked.connect(lambda _: self.reload_selected())
@@ -317,6 +325,9 @@ class FichesPage(Page):
         for button in (self.preview_button, self.print_button, self.pdf_button):
             button.setEnabled(ready and not busy)
         self.batch_button.setEnabled(self.form is not None and not busy)
+        calendar = self.form is not None and self.form.template.manifest.data == "calendar"
+        self.ics_button.setVisible(calendar)
+        self.ics_button.setEnabled(calendar and ready and not busy)
 
     # -- live preview ---------------------------------------------------------------------------
     def schedule_preview(self) -> None:
@@ -426,6 +437,38 @@ class FichesPage(Page):
         path = self.ask_pdf_path(f"{request.template_id}.pdf")
         if path is not None:
             self._start(HandoutJob(self.app, request, pdf=path), f"PDF enregistré : {path}")
+
+    def _ask_ics_path(self, suggested: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Enregistrer l'agenda des rendez-vous", str(Path.home() / suggested), "Agenda (*.ics)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == ".ics" else path.with_suffix(".ics")
+
+    def save_ics(self) -> None:
+        """The calendar's dated events as an .ics file the family imports in its phone's calendar."""
+        request = self.request()
+        template = self.templates.get(request.template_id) if request else None
+        if request is None or template is None:
+            return
+        path = self.ask_ics_path("mes-1000-jours.ics")
+        if path is None:
+            return
+        structure = self.app.settings.structure_name
+        today, now = dt.date.today(), dt.datetime.now(dt.UTC)
+
+        def task(ctx: TaskContext) -> int:
+            birth, due = calendar_dates(template.validate(request.raw))
+            data = calendar_ics(ctx.store.conn, birth=birth, due=due, today=today, now=now, structure=structure)
+            write_ics(path, data)
+            return data.count(b"BEGIN:VEVENT")
+
+        def written(count: int) -> None:
+            self.feedback.setText(f"Agenda enregistré : {path} ({count} rendez-vous).")
+
+        self.app.runner.db(task).success(written).failure(self._show_error).run()
 
     def print_handout(self) -> None:
         request = self.request()

@@ -18,6 +18,8 @@ from milpj_desktop.typography import phone as phone_text
 from milpj_desktop.worker import TaskContext
 from ui.ops import Runner
 from ui.qt import (
+    QEvent,
+    QFontMetricsF,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -46,7 +48,7 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
     colour = "#18753C" if status.open_now else "#B34000"
     star = "★ " if stored.favourite else ""
     parts = [
-        f"<h2>{star}{esc(entry.name)}</h2>",
+        f"<h3>{star}{esc(entry.name)}</h3>",
         f"<p>{esc(TYPE_LABELS[entry.type])} · {esc(KIND_LABELS[entry.kind])}"
         + (" · <i>ajoutée sur ce poste</i>" if stored.origin == "local" else "")
         + "</p>",
@@ -110,6 +112,7 @@ class NoteEditor(QWidget):
         self.edit.setPlaceholderText("Chiffrée sur ce poste, jamais synchronisée ni exportée.")
         self.edit.setTabChangesFocus(True)
         heading.setBuddy(self.edit)
+        self._fit_to_font()
         self.state = QLabel()
         self.state.setObjectName("annuaire-note-etat")
         self.state.setAccessibleName("État de la note")
@@ -125,6 +128,15 @@ class NoteEditor(QWidget):
         self.timer.timeout.connect(self.save)
         self.edit.textChanged.connect(self._edited)
         self.show_note(None, "")
+
+    def _fit_to_font(self) -> None:
+        metrics = QFontMetricsF(self.font())
+        self.edit.setMinimumHeight(round(metrics.lineSpacing() * 2 + metrics.height()))  # two lines at least
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.ApplicationFontChange):
+            self._fit_to_font()
 
     @property
     def entry_id(self) -> str | None:

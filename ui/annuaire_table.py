@@ -4,12 +4,32 @@ from __future__ import annotations
 
 from milpj_desktop.directory.models import TYPE_LABELS
 from ui.annuaire_model import FAVOURITE_MARK, NOTE_MARK, DirectoryTableModel
-from ui.qt import QAbstractItemView, QEvent, QFontMetricsF, QHeaderView, QResizeEvent, Qt, QTableView
+from ui.qt import (
+    QAbstractItemView,
+    QEvent,
+    QFontMetricsF,
+    QHeaderView,
+    QModelIndex,
+    QPersistentModelIndex,
+    QResizeEvent,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QTableView,
+)
 
 NAME_SHARE = 0.45  # the name column never gets less than this share of the list's width
 TYPE_SHARE = 0.24  # caps of the other text columns, before the name's share is enforced
 COMMUNE_SHARE = 0.30
 COMMUNE_CHARS = 28  # « Saint-Rémy-en-Bouzemont (51300) » and most others fit
+
+
+class _ElideRight(QStyledItemDelegate):
+    """Type and commune keep their beginning (« Bourg-en-Bre… »); only the name is elided in the middle."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideRight
 
 
 class DirectoryTable(QTableView):
@@ -34,6 +54,9 @@ class DirectoryTable(QTableView):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(8)
         header.setHighlightSections(False)
+        self._elide_right = _ElideRight(self)
+        for column in (model.TYPE, model.COMMUNE):
+            self.setItemDelegateForColumn(column, self._elide_right)
         for column in range(model.columnCount()):
             mode = QHeaderView.ResizeMode.Stretch if column == model.NAME else QHeaderView.ResizeMode.Fixed
             header.setSectionResizeMode(column, mode)

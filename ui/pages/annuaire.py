@@ -57,7 +57,7 @@ from ui.qt import (
 from ui.widgets import choose_file, confirm_destructive
 
 MIN_TEXT = 2  # one letter would match most of a national directory
-SIDE_BY_SIDE_CHARS = 150  # narrower than this many average characters: the detail goes under the list
+SIDE_BY_SIDE_CHARS = 160  # narrower than this many average characters: the detail goes under the list
 
 
 class AnnuairePage(Page):
@@ -86,6 +86,8 @@ class AnnuairePage(Page):
         self.detail = DetailPanel(app.runner, lambda: self.now())
         self.splitter = QSplitter()
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 3)  # room gained goes mostly to the list
+        self.splitter.setStretchFactor(1, 2)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.detail)
         layout.addWidget(self.count_label)
@@ -102,7 +104,7 @@ class AnnuairePage(Page):
     def _build_top(self) -> QHBoxLayout:
         top = QHBoxLayout()
         heading = QLabel("<h2>Annuaire</h2>")
-        self.count_label = QLabel()
+        self.count_label = WrappedLine()
         self.count_label.setObjectName("annuaire-compte")
         self.count_label.setWordWrap(True)
         self.add_button = QPushButton("Ajouter une structure…")
@@ -180,7 +182,7 @@ class AnnuairePage(Page):
         """The page's one message area (import, export, note, correction): a fixed height, so a
         message never moves the list; the import's progress sits at its end while it runs."""
         row = QHBoxLayout()
-        self.message = QLabel()
+        self.message = WrappedLine()
         self.message.setObjectName("annuaire-message")
         self.message.setAccessibleName("Messages de l'annuaire")
         self.message.setWordWrap(True)
@@ -257,7 +259,13 @@ class AnnuairePage(Page):
         self.commune_field.setMinimumWidth(round(metrics.averageCharWidth() * 16))
         self._arrange()
 
+    def _fit_count(self) -> None:
+        """The count line as tall as its text needs at this width (one line mostly, two at 200 %)."""
+        line = round(QFontMetricsF(self.count_label.font()).lineSpacing())
+        self.count_label.setFixedHeight(max(self.count_label.heightForWidth(max(self.count_label.width(), 1)), line))
+
     def _arrange(self) -> None:
+        self._fit_count()
         wide = self.width() >= QFontMetricsF(self.font()).averageCharWidth() * SIDE_BY_SIDE_CHARS
         if wide == self._side_by_side:
             return
@@ -265,7 +273,7 @@ class AnnuairePage(Page):
         self.splitter.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
         self.detail.set_side_by_side(not wide)
         total = max(self.splitter.width() if wide else self.splitter.height(), 100)
-        share = 0.6 if wide else 0.45
+        share = 0.6 if wide else 0.55
         self.splitter.setSizes([round(total * share), round(total * (1 - share))])
 
     @property
@@ -381,6 +389,7 @@ class AnnuairePage(Page):
         self.model.set_rows(rows, with_distance=chosen["around"] is not None)
         self.table.show_distance(chosen["around"] is not None)
         self.count_label.setText(count_text(len(rows), chosen))
+        self._fit_count()
         row = self.model.row_of(keep) if keep else -1
         if row >= 0:
             self.table.selectRow(row)
@@ -708,6 +717,15 @@ class AnnuairePage(Page):
             ).failure(lambda e: self.say(e.message)).run()
 
         self.app.runner.db(read).success(render).failure(lambda e: self.say(e.message)).run()
+
+
+class WrappedLine(QLabel):
+    """A wrapping label that does not make the whole page height-for-width: in the window's scroll
+    area such a page is never shorter than its preferred height, so at 200 % text the list would be
+    pushed below the screen instead of getting shorter."""
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 def structures(count: int) -> str:

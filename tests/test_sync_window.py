@@ -296,10 +296,14 @@ def test_a_failure_after_a_success_keeps_what_is_true(
     expected += f"à {_clock(failed[2])}" if same_day else f"le {_paris(failed[2])}"
     qtbot.waitUntil(lambda: status.sync_label.text() == expected, timeout=10000)
     assert status.connection_label.text() == "Serveur injoignable"  # the system still says online
+    assert status.connection_label.accessibleDescription() == "Serveur injoignable"  # heard, not only seen
+    assert status.sync_label.accessibleDescription() == expected
     assert app.online is True
     qtbot.waitUntil(lambda: "Serveur injoignable : ce qui est ci-dessus" in accueil.body.text(), timeout=10000)
     assert f"<b>Contenus à jour du {content_at}</b>" in accueil.body.text()
     assert f"Annuaire à jour du {directory_at}" in accueil.body.text()
+    heard = accueil.body.accessibleDescription()  # plain text: no tags, spaces as spoken
+    assert f"Contenus à jour du {content_at} : ".replace("\u00a0", " ") in heard and "<b>" not in heard
     qtbot.waitUntil(lambda: page.table.topLevelItemCount() == 3, timeout=10000)
     newest = page.table.topLevelItem(0)
     assert newest is not None and newest.text(1) == "échec" and newest.text(0).endswith("(nouveaux réglages)")

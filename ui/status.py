@@ -9,7 +9,8 @@ from milpj_desktop.worker import TaskContext
 from sync.freshness import Freshness, last_sync_compact, last_sync_phrase, read_freshness, server_phrase
 from sync.state import RunResult
 from ui.context import AppContext
-from ui.qt import QLabel, QObject, QPainter, QSize, Qt
+from ui.qt import QObject, QPainter, QSize, Qt
+from ui.spoken import SpokenLabel
 
 LOCKED_TEXT = "Dernière synchronisation : —"
 
@@ -28,7 +29,7 @@ def last_sync_text(freshness: Freshness) -> str:
     return last_sync_phrase(freshness)
 
 
-class ElidedLabel(QLabel):
+class ElidedLabel(SpokenLabel):
     """A one-line label that gives up width when the window is narrow or the text large: it draws
     « … » at the end and keeps its whole text (text(), tooltip, screen readers)."""
 
@@ -41,7 +42,6 @@ class ElidedLabel(QLabel):
     def setText(self, text: str) -> None:
         super().setText(text)
         self.setToolTip(text)
-        self.setAccessibleDescription(text)
 
     def set_texts(self, text: str, compact: str) -> None:
         self.compact = compact
@@ -66,7 +66,7 @@ class SyncStatus(QObject):
         super().__init__()
         self.app = app
         self.attempt: RunResult | None = None
-        self.connection_label = QLabel()
+        self.connection_label = SpokenLabel()
         self.connection_label.setObjectName("etat-connexion")
         self.connection_label.setAccessibleName("État de la connexion")
         self.sync_label = ElidedLabel()

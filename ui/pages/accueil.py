@@ -26,6 +26,7 @@ from ui.context import AppContext
 from ui.pages.base import Page
 from ui.qt import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, Qt, QVBoxLayout
 from ui.scrolled import scrolled_body
+from ui.spoken import SpokenLabel
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class AccueilPage(Page):
 
         box = QGroupBox("Vos données")
         box_layout = QVBoxLayout(box)
-        self.body = QLabel()
+        self.body = SpokenLabel()
         self.body.setWordWrap(True)
         self.body.setObjectName("accueil-resume")
         self.body.setAccessibleName("Résumé des données")

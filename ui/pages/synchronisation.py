@@ -30,6 +30,7 @@ from ui.qt import (
     QVBoxLayout,
 )
 from ui.scrolled import scrolled_body
+from ui.spoken import SpokenLabel
 from ui.sync_controller import SyncController, is_configured
 from ui.sync_history import COLUMNS, SyncView, outcome_text, read_view, run_item, summary_html
 
@@ -101,7 +102,7 @@ class SynchronisationPage(Page):
         self.progress.setAccessibleName("Progression de la synchronisation")
         self.progress.setVisible(False)
         layout.addWidget(self.progress)
-        self.status = QLabel()
+        self.status = SpokenLabel()
         self.status.setObjectName("etat-synchro")
         self.status.setAccessibleName("État de la synchronisation")
         self.status.setWordWrap(True)
@@ -109,7 +110,7 @@ class SynchronisationPage(Page):
 
         results = QGroupBox("Résultats des synchronisations")
         box = QVBoxLayout(results)
-        self.summary = QLabel("Jamais synchronisé.")
+        self.summary = SpokenLabel("Jamais synchronisé.")
         self.summary.setObjectName("resume-synchro")
         self.summary.setAccessibleName("Résumé des synchronisations")
         self.summary.setWordWrap(True)
@@ -126,7 +127,7 @@ class SynchronisationPage(Page):
         box.addWidget(self.table)
         layout.addWidget(results)
 
-        self.outbox = QLabel()
+        self.outbox = SpokenLabel()
         self.outbox.setObjectName("boite-envoi")
         self.outbox.setAccessibleName("Corrections signalées")
         self.outbox.setWordWrap(True)

@@ -55,6 +55,7 @@ class Freshness:
     """What the home page and the status bar tell about the synchronisation."""
 
     content_at: str  # '' while some content collection never caught up with the server
+    content_begun: bool  # some content collection did catch up (a first synchronisation cut short)
     directory: tuple[DirectoryPart, ...]
     last_attempt: RunResult | None
     last_success: RunResult | None
@@ -77,7 +78,8 @@ def read_freshness(conn: Any) -> Freshness:
     )
     attempt = last_run(conn)
     success = last_successful_run(conn)
-    return Freshness(content_at=content_at, directory=parts, last_attempt=attempt, last_success=success)
+    begun = any(content.values())
+    return Freshness(content_at, begun, directory=parts, last_attempt=attempt, last_success=success)
 
 
 # -- French wording ------------------------------------------------------------------------------------
@@ -99,6 +101,8 @@ def content_phrase(freshness: Freshness) -> str:
     """« Contenus à jour du 3 décembre 2026 à 14 h 05 », or that they never were synchronised."""
     if freshness.content_at:
         return f"Contenus à jour du {when_text(freshness.content_at)}"
+    if freshness.content_begun:
+        return "Contenus synchronisés en partie seulement : la prochaine synchronisation complétera"
     return "Contenus jamais synchronisés avec le serveur national (ceux livrés avec l’application)"
 
 

@@ -25,7 +25,17 @@ from sync.freshness import (
     server_phrase,
 )
 from sync.protocol import Collection
-from sync.state import RUNS_KEPT, finish_run, last_run_that_brought, recent_runs, start_run
+from sync.state import (
+    DIRECTORY_MAIN,
+    RUNS_KEPT,
+    content_streams,
+    finish_run,
+    last_run_that_brought,
+    load_stream,
+    recent_runs,
+    save_stream,
+    start_run,
+)
 from tests.test_sync_support import SyncServer, directory_sample, fill, request_for, running_server, synchronise
 
 ENTRIES = directory_sample(120, seed=5)
@@ -136,3 +146,24 @@ def test_old_runs_go_but_the_last_success_and_the_last_arrival_stay(store: Store
     brought = last_run_that_brought(conn)
     assert brought is not None and brought.run_id == useful.run_id and brought.reason == "nouveaux réglages"
     assert [r.run_id for r in recent_runs(conn, 3)] == sorted(ids, reverse=True)[:3]
+
+
+def test_parts_not_yet_caught_up_are_told(store: Store) -> None:
+    """A first synchronisation cut short, a département added since: each part says where it stands."""
+    with store.transaction() as conn:
+        apply_subscription(conn, frozenset({"25"}))
+        articles = next(s for s in content_streams(conn) if s.collection == Collection.ARTICLES)
+        save_stream(conn, articles, completed=True)  # the other content collections never caught up
+        main = load_stream(conn, DIRECTORY_MAIN)
+        assert main is not None
+        save_stream(conn, main, completed=True)
+        apply_subscription(conn, frozenset({"25", "39", "70"}))  # caught up on their own stream, not yet
+    freshness = read_freshness(store.conn)
+    assert content_phrase(freshness) == (
+        "Contenus synchronisés en partie seulement : la prochaine synchronisation complétera"
+    )
+    told = directory_phrase(freshness)
+    assert (
+        told.startswith("Annuaire à jour du ")
+        and " (département 25) ; départements 39, 70 : pas encore synchronisés" in told
+    )

@@ -28,6 +28,7 @@ from ui.qt import (
     QDialog,
     QFontMetricsF,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGuiApplication,
     QLabel,
@@ -35,6 +36,7 @@ from ui.qt import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QStringListModel,
     Qt,
     QVBoxLayout,
@@ -103,7 +105,9 @@ class EntryDialog(QDialog):
         self.languages = QLineEdit()
         self.languages.setPlaceholderText("ex. anglais, arabe, langue des signes française")
         self.stages = QListWidget()
-        self.stages.setMaximumHeight(110)
+        lines = QFontMetricsF(self.stages.font()).lineSpacing()
+        self.stages.setMinimumHeight(round(lines * 4))  # four stages seen at once, at any text size
+        self.stages.setMaximumHeight(round(lines * 7))
         for stage_id in STAGE_IDS:
             item = QListWidgetItem(stage_names.get(stage_id, stage_id))
             item.setData(Qt.ItemDataRole.UserRole, stage_id)
@@ -126,11 +130,26 @@ class EntryDialog(QDialog):
         ):
             widget.setAccessibleName(label)
             form.addRow(f"{label} :", widget)
-        layout.addLayout(form)
+        for combo in (self.type, self.kind, self.accessibility):  # long labels never widen the form
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+        fields = QWidget()
+        fields.setLayout(form)
+        scroll = QScrollArea()  # at 200 % on a small screen the form scrolls instead of being cut
+        scroll.setObjectName("defilement-fiche")
+        scroll.setAccessibleName("Champs de la structure")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(fields)
+        layout.addWidget(scroll, 1)
         self.error = error_label("erreur-fiche")
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel_buttons(self, "Enregistrer", self.check))
-        self.resize(560, 640)
+        screen = self.screen() if self.screen() is not None else QGuiApplication.primaryScreen()
+        room = screen.availableGeometry().height() - 80 if screen is not None else 10_000
+        wanted = fields.sizeHint().height() + self.sizeHint().height() - scroll.sizeHint().height()
+        self.resize(fitted_width(self, chars=80), max(min(wanted, room), 200))
         if entry is not None:
             self._fill(entry)
         else:

@@ -34,7 +34,7 @@ NEW = "nouvelle phrase secrète du banc"
 LOCAL_NAME = "Relais des familles Octavie Brézillac"
 LOCAL_NOTE = "Note locale : rappeler Mme Brézillac le mardi, code 7741"
 STORE_FILE = "milpj.db"
-BUDGET_S = 400  # the runner stops a script after 8 min: on a crowded machine, fewer kills, said in the row
+BUDGET_S = 430  # the runner stops a script after 8 min: on a crowded machine, fewer kills, said in the row
 ADVICE_MARK = "phrase secrète doit compter"  # the command prints its advice just before deriving the new key
 
 
@@ -54,7 +54,7 @@ def env_for(folder: Path) -> dict[str, str]:
     return env
 
 
-def prepare(folder: Path, entries: int = 3000) -> None:
+def prepare(folder: Path, entries: int = 2000) -> None:
     """A store holding `entries` national entries, a local entry and its private note (old passphrase)."""
     import datetime as dt
 

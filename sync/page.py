@@ -43,8 +43,10 @@ def change_model(collection: Collection) -> type[Change[Any]]:
 
 
 def _first_error(exc: ValidationError) -> str:
-    """The first problem, in French."""
+    """The first problem, in French (a refused dictionary key is named by its field: the reason quotes it)."""
     where, reason = first_error(exc, skip=("record",))
+    if where.endswith(".[key]"):
+        where = where.split(".", 1)[0]
     return f"champ « {where} » invalide : {reason}" if where else reason
 
 

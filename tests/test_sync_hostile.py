@@ -295,7 +295,7 @@ def test_template_file_names_stay_inside_their_folder(server: SyncServer, store:
     run = synchronise(store, request_for(server, DEPTS))
     result = run.collections["templates"]
     assert result.status == "echec"
-    assert "nom de fichier « ../../evil.html » refusé" in result.message
+    assert "champ « files » invalide : nom de fichier « ../../evil.html » refusé" in result.message
     assert store.conn.execute("SELECT count(*) FROM sync_template").fetchone() == (0,)
     assert run.collections["directory"].status == "reussie"
 

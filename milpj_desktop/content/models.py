@@ -172,6 +172,14 @@ class Article(_Strict):
     updated_at: dt.datetime
 
 
+class YearAnchor(_Strict):
+    """A date fixed in the calendar year the child reaches an age (school enrolment: 1 March of the 3rd year)."""
+
+    age_years: int = Field(ge=0, le=3)
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=28)
+
+
 class Event(_Strict):
     """A dated milestone of the 1000 days, placed relative to the birth."""
 
@@ -179,6 +187,9 @@ class Event(_Strict):
     name: Text
     description: Text
     offset_days: int = Field(ge=-400, le=1200)
+    # When set, the date is this day of the year the child reaches `age_years` (offset_days then only
+    # orders the event among others where no birth date is known).
+    in_year_of_age: YearAnchor | None = None
     important: bool = False
     stages: StageIds = Field(min_length=1)
     themes: ThemeIds = Field(default_factory=list)

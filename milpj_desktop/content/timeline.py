@@ -155,7 +155,10 @@ def describe_position(*, due_date: dt.date | None = None, birth_date: dt.date | 
 
 
 def event_date(event: Event, *, anchor: dt.date) -> dt.date:
-    """An event's date: the birth (or due) date plus its offset in days."""
+    """An event's date: the birth (or due) date plus its offset in days, or a day of the year the child reaches an age."""
+    fixed = event.in_year_of_age
+    if fixed is not None:
+        return dt.date(anchor.year + fixed.age_years, fixed.month, fixed.day)
     return anchor + dt.timedelta(days=event.offset_days)
 
 

@@ -319,8 +319,8 @@ def _calendar_rows(store: Store, **param: str) -> str:
         ({"naissance": "2028-02-29"}, "Examen du 13e mois", "01/03/2029"),
         # due on 1 March of a leap year: 21 days before is 9 February
         ({"terme": "2028-03-01"}, "Examen prénatal du 9e mois", "09/02/2028"),
-        # due on 31 December: + 5 days is the next year
-        ({"terme": "2026-12-31"}, "Déclaration de naissance", "05/01/2027"),
+        # due on 31 December: the declaration reminder (day + 1, issue 18) is the next year
+        ({"terme": "2026-12-31"}, "Déclaration de naissance", "01/01/2027"),
     ],
 )
 def test_calendar_dates_around_month_ends_and_leap_years(

@@ -38,7 +38,7 @@ for _ in \$(seq 100); do
 done
 sleep 1
 if [ -n "${CAPTURE_TOUCHES:-}" ]; then
-    win=\$(xdotool search --name "milpj_desktop — 1000" | head -n1)
+    win=\$(xdotool search --name "— 1000 premiers jours — Outil des professionnels" | head -n1)
     xdotool windowfocus --sync "\$win" 2>/dev/null || true
     xdotool key --delay 400 ${CAPTURE_TOUCHES:-}
 fi

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installe milpj_desktop pour l'utilisateur courant (ou pour tous, lancé en root) à partir de ce dossier :
+# Installe « 1000 premiers jours — Outil des professionnels » pour l'utilisateur courant (ou pour tous, lancé en root) à partir de ce dossier :
 # lien de commande, entrée de menu (.desktop) et icônes. Désinstaller : installer.sh --retirer
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -11,7 +11,7 @@ ICONS="$PREFIX/share/icons/hicolor"
 if [ "${1:-}" = "--retirer" ]; then
     rm -f "$BIN" "$DESKTOP"
     find "$ICONS" -name 'milpj-desktop.*' -delete 2>/dev/null || true
-    echo "milpj_desktop retiré de $PREFIX (vos données chiffrées ne sont pas touchées)."
+    echo "1000 premiers jours — Outil des professionnels retiré de $PREFIX (vos données chiffrées ne sont pas touchées)."
     exit 0
 fi
 
@@ -22,4 +22,4 @@ sed "s|^Exec=.*|Exec=$HERE/milpj-desktop|; s|^TryExec=.*|TryExec=$HERE/milpj-des
 cp -r "$HERE/share/icons/hicolor/." "$ICONS/"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$PREFIX/share/applications" || true
 command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q -t "$ICONS" 2>/dev/null || true
-echo "milpj_desktop installé : commande $BIN, entrée de menu $DESKTOP."
+echo "1000 premiers jours — Outil des professionnels installé : commande $BIN, entrée de menu $DESKTOP."

@@ -15,7 +15,7 @@ from milpj_desktop.frenchdates import long_date
 from milpj_desktop.handouts import numbers
 from milpj_desktop.handouts.errors import HandoutParamError
 from milpj_desktop.handouts.purposes import type_view
-from milpj_desktop.handouts.qr import qr_data_uri, vcard
+from milpj_desktop.handouts.qr import qr_image, vcard
 from milpj_desktop.typography import elide, phone
 
 PER_TYPE = 2  # the closest two of each type: a sheet for the fridge (two pages at most), not the directory
@@ -44,13 +44,18 @@ def entry_view(entry: DirectoryEntry, distance: float | None = None) -> dict[str
         "distance": _km(distance),
         "languages": ", ".join(languages),
         "accessibility": ACCESSIBILITY_LABELS.get(entry.accessibility or "", ""),
-        "qr": qr_data_uri(card),
+        **_qr(card),
     }
 
 
 def national_view(number: numbers.National) -> dict[str, str]:
     """A national number as a contact, with its QR code (name and number only)."""
-    return {**numbers.view(number), "qr": qr_data_uri(vcard(name=number.name, phone=number.dial))}
+    return {**numbers.view(number), **_qr(vcard(name=number.name, phone=number.dial))}
+
+
+def _qr(card: str) -> dict[str, Any]:
+    image = qr_image(card)
+    return {"qr": image.uri, "qr_px": image.px}
 
 
 def chosen_entries(conn: Any, ids: list[str], param: str) -> list[DirectoryEntry]:

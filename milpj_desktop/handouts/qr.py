@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
@@ -29,7 +30,6 @@ def vcard(*, name: str, phone: str = "", street: str = "", postcode: str = "", c
         street=street.strip() or None,
         city=city.strip() or None,
         zipcode=postcode or None,
-        country="France" if (street or city or postcode) else None,
     )
 
 
@@ -38,10 +38,24 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", " ").strip()
 
 
-@lru_cache(maxsize=512)
-def qr_data_uri(data: str) -> str:
-    """The QR code of `data` as a PNG data: URI (error correction M: a little ink or a fold is fine)."""
-    code = segno.make(data, error="m", micro=False, boost_error=False)
+MODULE_PX = 1.7  # printed size of one module in CSS pixels (0.45 mm): the same for every code, so that a
+# longer vCard makes a larger code rather than smaller modules a phone cannot read
+
+
+@dataclass(frozen=True)
+class QrImage:
+    """A QR code ready for a template: the PNG as a data: URI and its printed width in CSS pixels."""
+
+    uri: str
+    px: int
+
+
+@lru_cache(maxsize=2048)
+def qr_image(data: str) -> QrImage:
+    """The QR code of `data` (error correction L: the data stays small, the modules large)."""
+    code = segno.make(data, error="l", micro=False, boost_error=False)
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    width, _height = code.symbol_size(border=QR_BORDER)
+    return QrImage(uri, round(width * MODULE_PX))

@@ -380,3 +380,19 @@ def test_appointment_card_with_a_structure_from_the_directory(qapp: Any, nationa
 
 def test_zbarimg_is_there() -> None:
     assert shutil.which("zbarimg"), "zbar-tools manquant : packaging/tester.sh l'installe"
+
+
+def test_a_long_print_run_cannot_use_up_the_references_to_none(qapp: Any) -> None:
+    """PySide6 6.12 drops a reference to None on QPainter.save and friends (ui/qt.py guards it)."""
+    import sys
+
+    from ui.qt import QImage, QPainter
+
+    image = QImage(10, 10, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    before = sys.getrefcount(None)
+    for _ in range(1000):
+        painter.save()
+        painter.restore()
+    painter.end()
+    assert sys.getrefcount(None) > 1 << 39 or sys.getrefcount(None) >= before

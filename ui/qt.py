@@ -1,5 +1,7 @@
 """One door to Qt: every widget imports its Qt names from here, so a PySide6 quirk is fixed once."""
 
+import ctypes
+import sys
 from pathlib import Path
 
 import PySide6
@@ -118,6 +120,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# PySide6 6.12 on Python 3.11 drops one reference to None on each call of many methods that return
+# nothing (QPainter.save, restore, translate, setPen, setClipRect, QTextDocument.drawContents,
+# QAbstractTextDocumentLayout.draw…: measured with sys.getrefcount(None)). Printing a batch of handouts
+# makes thousands of such calls and ended in « Fatal Python error: none_dealloc ». Python 3.12 makes
+# None immortal; before it, None gets a reference count that no session can use up.
+if sys.version_info < (3, 12):
+    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
 
 __all__ = [
     "PYSIDE_DIR",

@@ -14,8 +14,11 @@ from functools import lru_cache
 import segno
 import segno.helpers
 
-QR_SCALE = 4  # pixels per module in the PNG (the page sets the printed size)
+QR_SCALE = 3  # pixels per module in the PNG: 3 is read at 150 dpi on every sheet (41/41), 2 is not (37/41)
 QR_BORDER = 2  # quiet zone in modules; the white table cell around it adds more
+# A fixed mask (checkerboard): choosing the best of eight costs three quarters of the encoding (≈ 30 ms a
+# code) and, with 0.45 mm modules, every mask was read by zbarimg on every sheet at 150 dpi (38/38 each).
+QR_MASK = 0
 
 
 def vcard(*, name: str, phone: str = "", street: str = "", postcode: str = "", city: str = "") -> str:
@@ -53,7 +56,7 @@ class QrImage:
 @lru_cache(maxsize=2048)
 def qr_image(data: str) -> QrImage:
     """The QR code of `data` (error correction L: the data stays small, the modules large)."""
-    code = segno.make(data, error="l", micro=False, boost_error=False)
+    code = segno.make(data, error="l", micro=False, boost_error=False, mask=QR_MASK)
     buffer = io.BytesIO()
     code.save(buffer, kind="png", scale=QR_SCALE, border=QR_BORDER)
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

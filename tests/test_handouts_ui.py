@@ -241,7 +241,9 @@ def test_history_survives_unknown_template(qtbot: QtBot, page: FichesPage) -> No
     assert "n'existe plus" in page.feedback.text()
 
 
-def test_preview_shows_the_printed_pages_with_zoom_and_position(qtbot: QtBot, page: FichesPage) -> None:
+def test_preview_shows_the_printed_pages_with_zoom_and_position(
+    qtbot: QtBot, page: FichesPage, tmp_path: Path
+) -> None:
     from ui.printing import render_page_images
 
     choose(page, "fiche-conseil")
@@ -257,13 +259,19 @@ def test_preview_shows_the_printed_pages_with_zoom_and_position(qtbot: QtBot, pa
     ratio = first.height() / first.width()
     assert abs(ratio - 297 / 210) < 0.01  # an A4 page, not a text column
     width = first.width()
+    assert page.preview.pages[0].height() >= first.height() / first.devicePixelRatio() - 1  # whole, not squeezed
+    page.grab().save(str(tmp_path / "apercu.png"))
     page.preview.zoom.setCurrentIndex(page.preview.zoom.count() - 1)
     qtbot.waitUntil(
         lambda: bool(page.preview.pages) and page.preview.pages[0].pixmap().width() > width * 2, timeout=15000
     )
-    page.preview.area.verticalScrollBar().setValue(page.preview.area.verticalScrollBar().maximum())
-    assert page.preview.position.text() == f"page {len(expected)} / {len(expected)}"
-    page.grab().save("/tmp/fiches-apercu.png")
+    bar = page.preview.area.verticalScrollBar()
+
+    def at_the_end() -> bool:
+        bar.setValue(bar.maximum())  # the range grows once the new pages are laid out
+        return page.preview.position.text() == f"page {len(expected)} / {len(expected)}"
+
+    qtbot.waitUntil(at_the_end, timeout=5000)
 
 
 def test_parameters_are_kept_per_template_and_asked_for_in_words(qtbot: QtBot, page: FichesPage) -> None:

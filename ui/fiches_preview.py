@@ -16,8 +16,9 @@ from ui.qt import (
 )
 
 SCREEN_DPI = 96.0
-ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-DEFAULT_ZOOM = 0.75
+ZOOMS = (0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)  # 0: the page as wide as the view
+DEFAULT_ZOOM = 0.0
+A4_WIDTH_INCHES = 210 / 25.4
 
 
 class PagePreview(QWidget):
@@ -30,7 +31,7 @@ class PagePreview(QWidget):
         self.zoom = QComboBox()
         self.zoom.setAccessibleName("Zoom de l'aperçu")
         for factor in ZOOMS:
-            self.zoom.addItem(f"{round(factor * 100)} %", factor)
+            self.zoom.addItem(f"{round(factor * 100)} %" if factor else "Pleine largeur", factor)
         self.zoom.setCurrentIndex(ZOOMS.index(DEFAULT_ZOOM))
         self.position = QLabel()
         self.position.setObjectName("fiches-apercu-page")
@@ -66,7 +67,11 @@ class PagePreview(QWidget):
 
     def dpi(self) -> float:
         """The resolution of the images at the current zoom (1 = the paper's size on a 96 dpi screen)."""
-        return SCREEN_DPI * float(self.zoom.currentData() or DEFAULT_ZOOM) * self.devicePixelRatioF()
+        factor = float(self.zoom.currentData() or 0.0)
+        if not factor:  # as wide as the view, scroll bar and margins left out
+            width = max(200, self.area.viewport().width() - 24)
+            return width / A4_WIDTH_INCHES * self.devicePixelRatioF()
+        return SCREEN_DPI * factor * self.devicePixelRatioF()
 
     def set_pages(self, images: list[QImage], text: str = "") -> None:
         self.clear()
@@ -77,6 +82,7 @@ class PagePreview(QWidget):
             pixmap.setDevicePixelRatio(ratio)
             sheet = QLabel()
             sheet.setPixmap(pixmap)
+            sheet.setFixedSize(round(image.width() / ratio), round(image.height() / ratio))  # never squeezed
             sheet.setAccessibleName(f"Page {number} sur {len(images)}")
             self.sheets_layout.addWidget(sheet)
             self.pages.append(sheet)

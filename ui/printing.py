@@ -448,6 +448,9 @@ def render_page_images(handout: Handout, *, dpi: float) -> PageImages:
             int(paged.page_size.width() * scale), int(paged.page_size.height() * scale), QImage.Format.Format_RGB32
         )
         image.fill(QColor("#ffffff"))
+        # Fonts set in points (header, footer) resolve at the layout's resolution, then the painter scales.
+        image.setDotsPerMeterX(round(paged.dpi / 0.0254))
+        image.setDotsPerMeterY(round(paged.dpi / 0.0254))
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)

@@ -241,9 +241,7 @@ def test_history_survives_unknown_template(qtbot: QtBot, page: FichesPage) -> No
     assert "n'existe plus" in page.feedback.text()
 
 
-def test_preview_shows_the_printed_pages_with_zoom_and_position(
-    qtbot: QtBot, page: FichesPage, tmp_path: Path
-) -> None:
+def test_preview_shows_the_printed_pages_with_zoom_and_position(qtbot: QtBot, page: FichesPage, tmp_path: Path) -> None:
     from ui.printing import render_page_images
 
     choose(page, "fiche-conseil")

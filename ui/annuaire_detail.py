@@ -12,7 +12,7 @@ from milpj_desktop.directory.models import ACCESSIBILITY_LABELS, KIND_LABELS, LA
 from milpj_desktop.directory.phone import tel_uri
 from milpj_desktop.directory.repository import StoredEntry
 from milpj_desktop.errors import KnownError
-from milpj_desktop.shown import SHOWN_ITEMS, clip, clip_lines
+from milpj_desktop.shown import SHOWN_CHARS, SHOWN_ITEMS, clip, clip_lines
 from milpj_desktop.typography import clock, typeset
 from milpj_desktop.typography import phone as phone_text
 from milpj_desktop.worker import TaskContext
@@ -65,11 +65,9 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
         link = html.escape(tel_uri(entry.phone))
         rows.append(("Téléphone", f'<a href="{link}">{html.escape(phone_text(entry.phone))}</a>'))
     if entry.email:
-        email = html.escape(entry.email)
-        rows.append(("Courriel", f'<a href="mailto:{email}">{html.escape(clip(entry.email))}</a>'))
+        rows.append(("Courriel", _link(f"mailto:{entry.email}", entry.email)))
     if entry.website:
-        site = html.escape(entry.website)
-        rows.append(("Site web", f'<a href="{site}">{html.escape(clip(entry.website))}</a>'))
+        rows.append(("Site web", _link(entry.website, entry.website)))
     if entry.accessibility:
         rows.append(("Accessibilité", esc(ACCESSIBILITY_LABELS[entry.accessibility])))
     if entry.languages:
@@ -85,6 +83,12 @@ def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str
         + "</table>"
     )
     return "".join(parts)
+
+
+def _link(target: str, text: str) -> str:
+    """A link, unless the value is beyond what is shown (stored before the limits): then cut text only."""
+    shown = html.escape(clip(text))
+    return shown if len(text) > SHOWN_CHARS else f'<a href="{html.escape(target)}">{shown}</a>'
 
 
 class NoteEditor(QWidget):

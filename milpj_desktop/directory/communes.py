@@ -161,10 +161,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class Gazetteer:
     """Every commune, indexed by INSEE code, postcode and folded name."""
 
-    def __init__(self, communes: list[Commune], former: list[FormerCommune] | None = None, version: str = "") -> None:
+    def __init__(
+        self, communes: list[Commune], former: list[FormerCommune] | None = None, version: str = "", source: str = ""
+    ) -> None:
         self.communes = communes
         self.former = former or []
         self.version = version
+        self.source = source or version
         self.former_by_name: dict[str, list[FormerCommune]] = {}
         for old in self.former:
             self.former_by_name.setdefault(fold(old.name), []).append(old)
@@ -202,7 +205,7 @@ class Gazetteer:
             )
         by_insee = {c.insee: c for c in communes}
         former = [FormerCommune(code, name, kind, by_insee[now]) for code, name, kind, now in payload.get("former", [])]
-        return cls(communes, former, str(payload.get("version", "")))
+        return cls(communes, former, str(payload.get("version", "")), str(payload.get("source", "")))
 
     def get(self, insee: str) -> Commune | None:
         return self.by_insee.get(insee.upper())

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milpj_desktop import PRODUCT_NAME, __version__, paths
+from milpj_desktop.directory import communes
 from ui.qt import (
     QDesktopServices,
     QDialog,
@@ -122,7 +123,14 @@ def _data_html() -> str:
         "<p>Les données de l'annuaire et les réglages sont dans un seul fichier chiffré (SQLCipher 4). "
         "La phrase secrète n'est enregistrée nulle part. Les journaux ne contiennent ni données "
         "déchiffrées, ni phrase secrète, ni jeton.</p>"
+        f"<p>Liste des communes : {html.escape(gazetteer_source())}.</p>"
     )
+
+
+def gazetteer_source() -> str:
+    """Which official list of communes the app carries (its version, recorded when it was rebuilt)."""
+    gaz = communes.gazetteer()
+    return f"{gaz.source} — {len(gaz.communes)} communes et arrondissements, {len(gaz.former)} anciennes communes"
 
 
 class AboutDialog(QDialog):

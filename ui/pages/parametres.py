@@ -12,6 +12,7 @@ from milpj_desktop.store.store import passphrase_matches
 from milpj_desktop.upkeep import check_store
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
+from ui.dialogs.backup import restore_from_backup, save_backup
 from ui.dialogs.passphrase import CAPS_WARNING, CapsLockWatcher
 from ui.pages.base import Page
 from ui.qt import (
@@ -137,6 +138,21 @@ class ParametresPage(Page):
         sec.addRow(column)
         layout.addWidget(security)
 
+        mine = QGroupBox("Mes données : sauvegarde chiffrée")
+        kept = QVBoxLayout(mine)
+        self.backup_button = QPushButton("&Sauvegarder mes données…")
+        self.restore_button = QPushButton("Restaurer une sauvegar&de…")
+        why = (
+            "Une phrase secrète oubliée ne peut pas être retrouvée : une sauvegarde chiffrée de vos structures "
+            "locales, notes, favoris et réglages, gardée en lieu sûr, vous en protège et sert à passer sur un "
+            "nouveau poste."
+        )  # said in full in the dialog; here as description (a wrapped label would squeeze the fields)
+        for button in (self.backup_button, self.restore_button):
+            button.setToolTip(why)
+            button.setAccessibleDescription(why)
+            kept.addWidget(button, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(mine)
+
         self.save_button = QPushButton("&Enregistrer les paramètres")
         self.save_button.setObjectName("enregistrer-parametres")
         self.feedback = QLabel()
@@ -148,6 +164,8 @@ class ParametresPage(Page):
         self.save_button.clicked.connect(self.save)
         self.rekey_button.clicked.connect(self.change_passphrase)
         self.verify_button.clicked.connect(self.verify)
+        self.backup_button.clicked.connect(lambda: save_backup(self, self.app, self.feedback.setText))
+        self.restore_button.clicked.connect(lambda: restore_from_backup(self, self.app, self.feedback.setText))
 
     def cares_about(self, changes: Changes) -> bool:
         return changes.settings

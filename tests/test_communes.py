@@ -9,6 +9,8 @@ import pytest
 
 from milpj_desktop.directory import communes
 from milpj_desktop.directory.communes import AmbiguousCommune, UnknownCommune
+from milpj_desktop.directory.csvio import import_file
+from milpj_desktop.store import Store
 from tests.conftest import run_cli
 
 COMMUNES_CSV = Path("/work/shared/data/communes.csv")
@@ -120,3 +122,20 @@ def test_the_command_line_refuses_an_ambiguous_commune_with_the_choices(data_dir
     assert "plusieurs communes" in done.stderr and "Saint-Denis (93200)" in done.stderr
     done = run_cli("annuaire", "rechercher", "--autour", "Saint-Denis (93)", "--rayon", "5")
     assert done.returncode == 0, done.stderr
+
+
+def test_an_import_row_naming_an_ambiguous_commune_is_reported_with_its_line(store: Store, tmp_path: Path) -> None:
+    source = tmp_path / "structures.csv"
+    source.write_text(
+        "nom,type,commune\n"
+        "Crèche Les Lilas,creche,Saint-Denis\n"
+        "Crèche du Vieux Bourg,creche,Annecy-le-Vieux\n"
+        "Crèche des Quais,creche,Saint-Denis (93)\n",
+        encoding="utf-8",
+    )
+    with store.transaction() as conn:
+        report = import_file(conn, source)
+    assert [line for line, _ in report.errors] == [2]
+    assert "ambiguë" in report.errors[0][1] and "Saint-Denis (93200)" in report.errors[0][1]
+    assert any(line == 3 and "commune déléguée d'Annecy" in text for line, text in report.warnings)
+    assert report.local_added == 2

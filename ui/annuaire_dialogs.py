@@ -61,7 +61,7 @@ class CommuneCompleter(QCompleter):
         if len(text.strip()) < 2:
             self._names.setStringList([])
             return
-        self._names.setStringList([c.label for c in communes.complete(text, 10)])
+        self._names.setStringList([c.choice_label for c in communes.complete(text, 10)])  # homonyms told apart
         self.complete()
 
 
@@ -181,7 +181,10 @@ class EntryDialog(QDialog):
     def build(self) -> DirectoryEntry:
         """The entry the form describes; ValueError with a French reason otherwise."""
         place_text = self.commune.text().strip()
-        place = communes.resolve(place_text) if place_text else None
+        try:
+            place = communes.resolve_unique(place_text) if place_text else None
+        except KnownError as exc:  # unknown, or several communes of that name: the person chooses
+            raise ValueError(f"{exc.message} Choisissez la commune dans la liste proposée.") from None
         if place is None:
             raise ValueError("Commune introuvable : choisissez-la dans la liste proposée (nom ou code postal).")
         try:

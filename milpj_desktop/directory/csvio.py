@@ -170,9 +170,15 @@ def _place(
         if found is not None:
             return found
     if commune:
-        found = gaz.resolve(commune)
-        if found is not None:
-            return found
+        looked = gaz.lookup(commune)
+        if looked.ambiguous:  # never settled in silence: the row says which one
+            choices = ", ".join(c.label for c in looked.communes[:6])
+            errors.append(f"commune « {commune} » ambiguë ({choices}) : ajoutez le code postal ou le code INSEE")
+            return None
+        if looked.communes:
+            if looked.note:
+                warnings.append(looked.note)
+            return looked.communes[0]
     if postcode or commune:
         errors.append(f"commune introuvable (code postal « {postcode} », commune « {commune} »)")
     else:

@@ -342,9 +342,12 @@ class AnnuairePage(Page):
             chosen["types"] = [type_id]
         place_text = self.commune_field.text().strip()
         if place_text:
-            place = communes.resolve(place_text)
-            if place is None:
-                return f"Commune ou code postal « {place_text} » introuvable."
+            found = communes.lookup(place_text)
+            if not found.communes:
+                return found.note or f"Commune ou code postal « {place_text} » introuvable."
+            if found.ambiguous:  # never settled in silence: the list shows each with its département
+                return communes.AmbiguousCommune(place_text, found.communes).message
+            place = found.communes[0]
             if self.radius.value() == 0 or place.lat is None:
                 chosen["commune"] = place
             else:

@@ -37,13 +37,6 @@ from ui.widgets import ERROR_COLOUR
 NOTE_DELAY_MS = 800  # a pause in typing this long saves the note
 
 
-def _link(target: str, text: str) -> str:
-    """A link whose target is whole; a value too long to show whole is shown cut, without a link."""
-    if len(target) > SHOWN_CHARS:
-        return html.escape(clip(text))
-    return f'<a href="{html.escape(target)}">{html.escape(text)}</a>'
-
-
 def entry_html(stored: StoredEntry, now: dt.datetime, stage_names: dict[str, str]) -> str:
     """The detail pane: every field a professional needs, hours first (public holidays known)."""
     entry = stored.entry

@@ -368,7 +368,11 @@ class MainWindow(QMainWindow):
     def print_page(self) -> None:
         page = self.current_page()
         if page is None or not self.app.unlocked or not page.print_current():
-            self.statusBar().showMessage("Rien à imprimer sur cette page : choisissez une fiche (Ctrl+4).", 5000)
+            if getattr(page, "object_name", "") == "page-contenus":
+                what = "ouvrez l’article à imprimer"
+            else:
+                what = "pour une famille, choisissez une fiche (Ctrl+4)"
+            self.statusBar().showMessage(f"Rien à imprimer pour l’instant\u00a0: {what}.", 5000)
 
     def toggle_focus(self) -> None:
         """F6: from the navigation to the first field of the page, and back."""

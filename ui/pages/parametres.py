@@ -141,7 +141,7 @@ class ParametresPage(Page):
         mine = QGroupBox("Mes données : sauvegarde chiffrée")
         kept = QVBoxLayout(mine)
         self.backup_button = QPushButton("&Sauvegarder mes données…")
-        self.restore_button = QPushButton("Restaurer une sauvegar&de…")
+        self.restore_button = QPushButton("Restaurer une sauvegarde…")
         why = (
             "Une phrase secrète oubliée ne peut pas être retrouvée : une sauvegarde chiffrée de vos structures "
             "locales, notes, favoris et réglages, gardée en lieu sûr, vous en protège et sert à passer sur un "

@@ -64,9 +64,9 @@ def test_save_then_restore_from_parametres(qtbot: QtBot, window: MainWindow, tmp
     page = window.page(ParametresPage.object_name)
     assert isinstance(page, ParametresPage)
     done: list[str] = []
-    window.app.runner.db(
-        lambda ctx: directory.set_note(ctx.store.conn, "mairie-25056", "Note à sauvegarder")
-    ).success(lambda _: done.append("ok")).run()
+    window.app.runner.db(lambda ctx: directory.set_note(ctx.store.conn, "mairie-25056", "Note à sauvegarder")).success(
+        lambda _: done.append("ok")
+    ).run()
     qtbot.waitUntil(lambda: bool(done), timeout=10000)
 
     target = tmp_path / "poste"

@@ -353,6 +353,7 @@ def test_history_lines_are_readable_and_hold_no_family_data(qtbot: QtBot, page: 
         ),
     )
     assert calendar.params == {} and appointment.params == {}
+    assert "Durand" not in repr(contacts.params)  # a free line may name someone: not kept
     assert page.templates["contacts-utiles"].describe(contacts.params) == (
         "Commune ou code postal\u00a0: 69003 · Rayon (km)\u00a0: 10\u00a0km · Types de contacts\u00a0: PMI, CAF"
     )

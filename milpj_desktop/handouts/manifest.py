@@ -19,7 +19,9 @@ from milpj_desktop.typography import typeset
 from milpj_desktop.validation import first_error
 
 MANIFEST_FILE = "manifeste.json"
-FAMILY_KINDS = frozenset({"date", "time"})  # never written to the history
+# Never written to the history: dates and times (birth, due date, appointment) and free text (a line
+# typed for one family may name someone).
+FAMILY_KINDS = frozenset({"date", "time", "text"})
 TEMPLATE_FILE = "modele.html.j2"
 
 # The data a template may be given: one assembly function each (milpj_desktop.handouts.data).
@@ -89,7 +91,7 @@ class HandoutTemplate:
 
     def history_text(self, values: Mapping[str, Any]) -> dict[str, str]:
         """What the history may keep: the « cle=valeur » form without anything about a family
-        (a birth date, a due date, an appointment's day and time)."""
+        (a birth date, a due date, an appointment's day and time, a free line)."""
         return {k: v for k, v in self.as_text(values).items() if self.spec(k).kind not in FAMILY_KINDS}
 
     def describe(self, params: Mapping[str, str], *, article_titles: Mapping[str, str] | None = None) -> str:

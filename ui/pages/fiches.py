@@ -156,7 +156,7 @@ class FichesPage(Page):
             typeset(
                 "Fiches déjà imprimées. On garde le modèle, ses réglages (commune, articles, structures "
                 "choisies), les options et la date d'impression ; jamais de nom, de date de naissance, "
-                "de terme ni de date de rendez-vous."
+                "de terme, de date de rendez-vous ni la ligne libre."
             )
         )
         kept.setWordWrap(True)

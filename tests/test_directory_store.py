@@ -153,3 +153,25 @@ def test_commune_filter_and_light_rows(filled: Store) -> None:
     paris = communes.resolve("Paris")
     assert paris is not None
     assert all(r.commune.startswith("Paris") for r in search_rows(conn, commune=paris))
+
+
+def test_an_entry_stored_before_the_limits_still_shows(store: Store) -> None:
+    """Stored by an older version (no limits then): read back with what is out of bounds cut or
+    dropped, never an error in the window."""
+    entry = fictitious_entries(1, seed=11)[0]
+    with store.transaction() as conn:
+        repository.upsert_national(conn, entry)
+        one = '{"days": ["lundi"], "slots": [{"opens": "09:00", "closes": "12:00"}]}'
+        hours = "[" + ",".join([one] * 60_000) + "]"
+        conn.execute(
+            "UPDATE directory_national SET data = json_set(data, '$.website', ?, '$.email', ?, '$.hours', json(?)) "
+            "WHERE national_id = ?",
+            ("https://exemple.fr/" + "a" * 7_000_000, "b" * 3_000_000 + "@x.fr", hours, str(entry.national_id)),
+        )
+    shown = repository.get_entry(store.conn, str(entry.national_id))
+    assert shown is not None and shown.entry.name == entry.name
+    assert shown.entry.email is None or len(shown.entry.email) <= 254
+    assert shown.entry.website is None or len(shown.entry.website) <= 2000
+    assert len(shown.entry.hours) <= 14
+    hits = search(store.conn, text=entry.name.split()[0])
+    assert any(h.entry.name == entry.name for h in hits)

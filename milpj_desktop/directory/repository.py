@@ -9,10 +9,14 @@ actions write.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from milpj_desktop.directory import indexing
 from milpj_desktop.directory.communes import fold
@@ -24,6 +28,8 @@ from milpj_desktop.directory.models import (
     DirectoryEntry,
 )
 from milpj_desktop.errors import KnownError
+
+log = logging.getLogger(__name__)
 
 Origin = Literal["national", "local"]
 LOCAL_PREFIX = "local-"
@@ -125,6 +131,43 @@ def purge_departements(conn: Any, codes: list[str]) -> int:
     return int(cursor.rowcount)
 
 
+def stored_entry(data: str | bytes) -> DirectoryEntry:
+    """An entry read back from the store. Records are checked when they arrive, but one stored before
+    today's limits (a 7 MB web address, 60 000 opening ranges) must still show, not break the window:
+    the fields it fails on are dropped to their empty value and the rest is kept."""
+    try:
+        return DirectoryEntry.model_validate_json(data)
+    except ValidationError as exc:
+        values = json.loads(data)
+        failing = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        log.warning("structure enregistrée hors des limites actuelles : champs revus %s", sorted(failing))
+        for name in failing & set(values):
+            values[name] = _within_limits(name, values[name])
+        try:
+            return DirectoryEntry.model_validate(values)
+        except ValidationError as again:  # still out: the field goes (a required one is cut to a name)
+            for error in again.errors():
+                name = str(error["loc"][0]) if error["loc"] else ""
+                if name in _REQUIRED:
+                    values[name] = str(values.get(name, ""))[:200].strip() or "?"
+                else:
+                    values.pop(name, None)
+            return DirectoryEntry.model_validate(values)
+
+
+def _within_limits(name: str, value: Any) -> Any:
+    """A list cut to the length the model accepts, a text to what a line may hold."""
+    if isinstance(value, list):
+        limit = next((m.max_length for m in DirectoryEntry.model_fields[name].metadata if hasattr(m, "max_length")), 0)
+        return value[: limit or 20]
+    if isinstance(value, str):
+        return value[:300]
+    return value
+
+
+_REQUIRED = {name for name, info in DirectoryEntry.model_fields.items() if info.is_required()}
+
+
 def national_versions(conn: Any) -> dict[str, str]:
     """national_id → updated_at (ISO) of every national entry held."""
     return {r[0]: r[1] for r in conn.execute("SELECT national_id, updated_at FROM directory_national")}
@@ -132,7 +175,7 @@ def national_versions(conn: Any) -> dict[str, str]:
 
 def get_national(conn: Any, national_id: str) -> DirectoryEntry | None:
     row = conn.execute("SELECT data FROM directory_national WHERE national_id = ?", (national_id,)).fetchone()
-    return DirectoryEntry.model_validate_json(row[0]) if row else None
+    return stored_entry(row[0]) if row else None
 
 
 def counts(conn: Any) -> dict[str, int]:
@@ -207,7 +250,7 @@ def get_entry(conn: Any, entry_id: str) -> StoredEntry | None:
         return None
     favourite = conn.execute("SELECT 1 FROM directory_favourite WHERE entry_id = ?", (entry_id,)).fetchone()
     return StoredEntry(
-        entry_id, origin, DirectoryEntry.model_validate_json(row[0]), get_note(conn, entry_id), favourite is not None
+        entry_id, origin, stored_entry(row[0]), get_note(conn, entry_id), favourite is not None
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from milpj_desktop.directory.communes import Commune, haversine_km
 from milpj_desktop.directory.hours import is_open
 from milpj_desktop.directory.models import DirectoryEntry
-from milpj_desktop.directory.repository import LOCAL_PREFIX, Origin, favourite_ids, note_ids
+from milpj_desktop.directory.repository import LOCAL_PREFIX, Origin, favourite_ids, note_ids, stored_entry
 
 # Paris, Lyon and Marseille as a whole cover their municipal arrondissements.
 _ARRONDISSEMENTS = {"75056": "751", "69123": "6938", "13055": "132"}
@@ -291,7 +291,7 @@ def search(
         with_data=True,
         filters=filters,
     )
-    return [Hit(r[0], origin, DirectoryEntry.model_validate_json(r[8]), r[7]) for origin, r in rows]
+    return [Hit(r[0], origin, stored_entry(r[8]), r[7]) for origin, r in rows]
 
 
 def search_rows(

@@ -66,7 +66,7 @@ def arrivals(run: RunResult) -> tuple[int, int, int, int]:
 
 def outcome_text(run: RunResult) -> str:
     """« Synchronisation réussie (nouveaux réglages) : 412 changements reçus », said when it ends."""
-    status = STATUSES.get(run.status, run.status)
+    status = "réussie avec avertissements" if run.warned else STATUSES.get(run.status, run.status)
     reason = reason_text(run)
     head = f"Synchronisation {status}" + (f" ({reason})" if reason else "")
     added, changed, deleted, refused = arrivals(run)
@@ -112,7 +112,7 @@ def run_item(run: RunResult) -> QTreeWidgetItem:
     """One run of the history: its totals, and below them each collection where something happened."""
     reason = SHORT_REASONS.get(run.reason, run.reason)
     label = short_when(run_moment(run)) + (f" ({reason})" if reason else "")
-    status = STATUSES.get(run.status, run.status)
+    status = "avec avertissements" if run.warned else STATUSES.get(run.status, run.status)
     item = QTreeWidgetItem([label, status, *(grouped(n) for n in arrivals(run))])
     tip = f"Synchronisation du {when_text(run_moment(run))}"
     if reason_text(run):

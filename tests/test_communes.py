@@ -139,3 +139,16 @@ def test_an_import_row_naming_an_ambiguous_commune_is_reported_with_its_line(sto
     assert "ambiguë" in report.errors[0][1] and "Saint-Denis (93200)" in report.errors[0][1]
     assert any(line == 3 and "commune déléguée d'Annecy" in text for line, text in report.warnings)
     assert report.local_added == 2
+
+
+def test_a_handout_for_an_ambiguous_commune_asks_which_one(data_dir: Path, tmp_path: Path) -> None:
+    assert run_cli("init").returncode == 0
+    pdf = tmp_path / "contacts.pdf"
+    args = ["fiche", "--modele", "contacts-utiles", "--param", "types=pmi", "--pdf", str(pdf)]
+    done = run_cli(*args, "--param", "commune=Saint-Denis")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "plusieurs communes" in done.stderr and "Seine-Saint-Denis" in done.stderr
+    assert not pdf.exists()
+    done = run_cli(*args, "--param", "commune=Saint-Denis (93200) — Seine-Saint-Denis")
+    assert done.returncode == 0, done.stderr
+    assert pdf.exists()

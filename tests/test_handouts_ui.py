@@ -114,7 +114,7 @@ def test_contacts_form_commune_completion_and_type_checkboxes(qtbot: QtBot, page
     commune.edit.setFocus()
     qtbot.keyClicks(commune.edit, "6900")
     qtbot.waitUntil(lambda: commune.model.rowCount() > 0, timeout=5000)
-    assert any(s.startswith("69003 Lyon") for s in commune.model.stringList())
+    assert "Lyon 3e Arrondissement (69003) — Rhône" in commune.model.stringList()  # the département shown
     commune.edit.setText("69003 Lyon 3e Arrondissement")
     types.set_text("")
     types.boxes["caf"].setChecked(True)

@@ -164,8 +164,8 @@ class CommuneEdit(ParamEditor):
 
 
 def completion_text(commune: communes.Commune) -> str:
-    """« 69003 Lyon 3e Arrondissement »: a form that resolve() reads back exactly."""
-    return f"{commune.postcode} {commune.name}" if commune.postcode else commune.name
+    """« Saint-Denis (93200) — Seine-Saint-Denis »: homonyms told apart, read back exactly by lookup()."""
+    return commune.choice_label
 
 
 class RadiusEdit(ParamEditor):

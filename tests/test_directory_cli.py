@@ -120,7 +120,7 @@ def test_our_csv_format_round_trips_and_vcard_export(
 
     exported = tmp_path / "export.csv"
     code, out, _ = _run(capsys, "annuaire", "exporter", "--csv", str(exported), "--type", "creche")
-    assert code == 0 and "1 fiche(s) exportée(s)" in out
+    assert code == 0 and "1 structure exportée(s)" in out
     rows = list(csv.DictReader(exported.open(encoding="utf-8-sig"), delimiter=";"))
     assert rows[0]["nom"] == "Crèche Les Écureuils"
     assert rows[0]["telephone"] == "03 81 00 00 00"
@@ -130,7 +130,7 @@ def test_our_csv_format_round_trips_and_vcard_export(
 
     card = tmp_path / "fiches.vcf"
     code, out, _ = _run(capsys, "annuaire", "exporter", "--vcard", str(card), "--autour", "Dole", "--rayon", "5")
-    assert code == 0 and "1 fiche(s)" in out
+    assert code == 0 and "1 structure exportée(s) en vCard" in out
     text = card.read_bytes().decode("utf-8")
     assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\n")
     assert "FN:Dr Anne Roux\r\n" in text and "TITLE:Pédiatre\r\n" in text

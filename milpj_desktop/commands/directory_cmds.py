@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
     )
     importer.set_defaults(func=cmd_import)
 
-    exporter = commands.add_parser("exporter", help="exporter des fiches en CSV ou en vCard")
+    exporter = commands.add_parser("exporter", help="exporter des structures en CSV ou en vCard")
     target = exporter.add_mutually_exclusive_group(required=True)
     target.add_argument(
         "--csv", metavar="FICHIER", type=Path, help="fichier CSV (format de l'annuaire, point-virgule, lu par Excel)"
@@ -52,7 +52,7 @@ def register(sub: Any) -> None:
     _add_filters(exporter)
     exporter.set_defaults(func=cmd_export)
 
-    finder = commands.add_parser("rechercher", help="rechercher des fiches (texte, type, commune, distance)")
+    finder = commands.add_parser("rechercher", help="rechercher des structures (texte, type, commune, distance)")
     _add_filters(finder)
     finder.add_argument("--limite", type=int, default=50, metavar="N", help="nombre maximal de résultats (50)")
     finder.add_argument("--json", action="store_true", help="résultats en JSON")
@@ -64,15 +64,21 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--type", action="append", default=[], metavar="T", help="type (ex. pmi, maternite, creche ; répétable)"
     )
-    parser.add_argument("--commune", metavar="COMMUNE_OU_CP", help="seulement les fiches de cette commune")
+    parser.add_argument("--commune", metavar="COMMUNE_OU_CP", help="seulement les structures de cette commune")
     parser.add_argument("--autour", metavar="COMMUNE_OU_CP", help="trier par distance depuis cette commune")
     parser.add_argument("--rayon", type=float, metavar="KM", help="avec --autour : distance maximale en km")
+    parser.add_argument(
+        "--plus-peuplee",
+        action="store_true",
+        help="un nom porté par plusieurs communes désigne la plus peuplée (sinon la liste est donnée)",
+    )
 
 
 def _criteria(args: argparse.Namespace) -> dict[str, Any]:
     criteria.check_radius(args.rayon, args.autour)
-    around: Commune | None = criteria.place(args.autour) if args.autour else None
-    commune = criteria.commune_of(args.commune) if args.commune else None
+    most_populous = bool(getattr(args, "plus_peuplee", False))
+    around: Commune | None = criteria.place(args.autour, most_populous=most_populous) if args.autour else None
+    commune = criteria.commune_of(args.commune, most_populous=most_populous) if args.commune else None
     return {
         "text": args.texte,
         "types": criteria.parse_types(args.type) or None,
@@ -116,10 +122,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close()
     if args.csv is not None:
         count = write_csv(args.csv, entries)
-        print(f"{count} fiche(s) exportée(s) en CSV : {args.csv}")
+        print(f"{_count(count)} exportée(s) en CSV : {args.csv}")
     else:
         count = write_vcards(args.vcard, entries)
-        print(f"{count} fiche(s) exportée(s) en vCard : {args.vcard}")
+        print(f"{_count(count)} exportée(s) en vCard : {args.vcard}")
     return 0
 
 
@@ -155,7 +161,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps([_as_json(h, with_distance) for h in hits], ensure_ascii=False, indent=2))
         return 0
     if not hits:
-        print("Aucune fiche ne correspond.")
+        print("Aucune structure ne correspond.")
         return 0
     for hit in hits:
         entry = hit.entry
@@ -163,5 +169,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         phone = f" — {format_phone(entry.phone)}" if entry.phone else ""
         place = f"{entry.commune} ({entry.postcode})" if entry.postcode else entry.commune
         print(f"{distance}{entry.name} — {TYPE_LABELS[entry.type]} — {place}{phone}")
-    print(f"{len(hits)} fiche(s).")
+    print(f"{_count(len(hits))}.")
     return 0
+
+
+def _count(number: int) -> str:
+    """« 1 structure », « 12 structures » (the directory's entries are structures, not « fiches »)."""
+    return f"{number} structure" if number in (0, 1) else f"{number} structures"

@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from milpj_desktop import __version__
+from milpj_desktop import __version__, files
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
-from milpj_desktop.logs import private_file
 from milpj_desktop.store import keys
 from milpj_desktop.store.store import Store, passphrase_matches
 
@@ -96,10 +94,7 @@ def write_backup(store: Store, target: Path, passphrase: str, *, now: dt.datetim
     target = target.expanduser()
     if target.is_dir() or not target.parent.is_dir():
         raise BackupError(f"Dossier introuvable pour la sauvegarde : {target.parent}")
-    partial = target.with_name(f".{target.name}.partiel")
-    partial.unlink(missing_ok=True)
-    try:
-        os.close(private_file(partial))  # private from its creation; SQLCipher writes into it
+    with files.replacing(target) as partial:  # private from creation, renamed over the target once whole
         raw = keys.derive(passphrase, keys.new_salt())
         _attach(store, partial, raw)
         try:
@@ -114,20 +109,12 @@ def write_backup(store: Store, target: Path, passphrase: str, *, now: dt.datetim
                     conn.execute(f"CREATE TABLE {ALIAS}.{table} AS SELECT * FROM main.{table} WHERE 0")
                     columns = ", ".join(_columns(conn, table))
                     where = _secret_filter(table)
-                    conn.execute(f"INSERT INTO {ALIAS}.{table}({columns}) SELECT {columns} FROM main.{table}{where}")
+                    conn.execute(
+                        f"INSERT INTO {ALIAS}.{table}({columns}) SELECT {columns} FROM main.{table}{where}"
+                    )
                 summary = _summary(conn, ALIAS)
         finally:
             _detach(store)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
-        _sync_folder(target.parent)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise BackupError(f"Sauvegarde impossible dans {target} : {exc.strerror or exc}. Rien n'a été écrit.") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
     return summary
 
 
@@ -219,13 +206,3 @@ def _backup_key(source: Path, passphrase: str) -> keys.RawKey:
     if len(salt) < keys.SALT_BYTES or salt.startswith(b"SQLite format 3"):
         raise BackupError(f"Ce fichier n'est pas une sauvegarde chiffrée : {source}")
     return keys.derive(passphrase, salt)
-
-
-def _sync_folder(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

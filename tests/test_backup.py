@@ -61,7 +61,7 @@ def test_a_backup_is_encrypted_private_and_restores_without_duplicates(content_s
     assert b"Lef" not in raw and b"Quenotte" not in raw and b"Planoise" not in raw  # encrypted
     assert not raw.startswith(b"SQLite format 3")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert not list(tmp_path.glob(".*partiel"))
+    assert not list(tmp_path.glob(".*.tmp"))  # nothing half-written left beside it
 
     # the new computer: another store, another passphrase, its own device token
     other = Store.create(tmp_path / "autre" / "milpj.db", OTHER_PASSPHRASE)

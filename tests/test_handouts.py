@@ -556,3 +556,29 @@ def test_a_broken_manifest_is_told_in_french(tmp_path: Path) -> None:
     with pytest.raises(HandoutError) as info:
         load_templates(folder)
     assert info.value.message == "Manifeste de modèle invalide : fiche-etape (champ « title » : champ manquant)"
+
+
+def test_history_lines_of_earlier_versions_lose_the_family_dates(data_dir: Path) -> None:
+    """A store written before the history stopped keeping dates is cleaned when it is next opened."""
+    from milpj_desktop import paths
+    from milpj_desktop.store import Store
+    from milpj_desktop.store import migrate as migrations
+    from tests.conftest import PASSPHRASE
+
+    store = Store.create(paths.store_path(), PASSPHRASE)
+    try:
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO handout_print(template_id, params, output, printed_at) VALUES(?, ?, 'pdf', ?)",
+                ("calendrier-1000-jours", '{"naissance": "2026-03-15", "terme": "2026-03-20"}', "2026-11-01T10:00:00"),
+            )
+            conn.execute(
+                "INSERT INTO handout_print(template_id, params, output, printed_at) VALUES(?, ?, 'pdf', ?)",
+                ("rendez-vous", '{"date": "2026-12-01", "heure": "10:30", "etape": "3"}', "2026-11-02T10:00:00"),
+            )
+            conn.execute("PRAGMA user_version = 9")  # as an earlier version left it
+        migrations.apply_pending(store.conn)
+        kept = [r[0] for r in store.conn.execute("SELECT params FROM handout_print ORDER BY id")]
+    finally:
+        store.close()
+    assert kept == ["{}", '{"etape":"3"}']

@@ -79,6 +79,7 @@ class FichesPage(Page):
         layout.addWidget(QLabel("<h2>Fiches à imprimer pour les familles</h2>"))
         tabs = QTabWidget()
         tabs.setObjectName("fiches-onglets")
+        tabs.setAccessibleName("Préparer une fiche ou consulter l’historique")
         layout.addWidget(tabs)
 
         # -- Préparer ------------------------------------------------------------------------
@@ -96,6 +97,7 @@ class FichesPage(Page):
         self.form_area = QScrollArea()
         self.form_area.setWidgetResizable(True)
         self.form_area.setObjectName("fiches-parametres")
+        self.form_area.setAccessibleName("Réglages de la fiche")
         options = QHBoxLayout()
         self.large_print = QCheckBox("Gros caractères")
         self.large_print.setObjectName("fiches-gros-caracteres")

@@ -8,6 +8,7 @@ from milpj_desktop.directory.csvmap import FIELD_LABELS, ColumnMapping, FilePrev
 from milpj_desktop.directory.models import TYPE_LABELS
 from milpj_desktop.typography import typeset
 from ui.annuaire_dialogs import fitted_width
+from ui.clipboard import copy_text
 from ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -159,7 +160,7 @@ class ReportDialog(QDialog):
         self.text = "\n".join(f"ligne {line} — {kind} : {reason}" for line, kind, reason in problems)
         buttons = QDialogButtonBox()
         copy = QPushButton("Copier le rapport")
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(report.summary() + "\n" + self.text))
+        copy.clicked.connect(lambda: copy_text(report.summary() + "\n" + self.text))
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton("Fermer", QDialogButtonBox.ButtonRole.AcceptRole)
         close.setDefault(True)

@@ -17,6 +17,7 @@ from ui.instance import SingleInstance
 from ui.main_window import MainWindow, app_icon
 from ui.ops import Runner
 from ui.qt import QApplication, QObject, QTimer, qVersion
+from ui.session_watch import SessionWatcher
 from ui.style import apply_style
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,8 @@ def build(app: QApplication) -> MainWindow:
     window = MainWindow(context)
     window.crash_handler = install_crash_handler(window, runner)  # type: ignore[attr-defined]
     app.aboutToQuit.connect(runner.shutdown)
+    window.session_watcher = SessionWatcher()  # type: ignore[attr-defined]
+    window.session_watcher.lock_requested.connect(window.lock_from_system)  # type: ignore[attr-defined]
     return window
 
 

@@ -18,13 +18,13 @@ from types import TracebackType
 
 from milpj_desktop import PRODUCT_NAME, __version__, paths
 from milpj_desktop.logs import exception_report, private_file
+from ui.clipboard import copy_text
 from ui.ops import Runner
 from ui.qt import (
     QApplication,
     QDesktopServices,
     QDialog,
     QDialogButtonBox,
-    QGuiApplication,
     QLabel,
     QObject,
     QPlainTextEdit,
@@ -110,7 +110,7 @@ class CrashDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.quit_button.clicked.connect(self._quit)
         self.details_button.toggled.connect(self.details.setVisible)
-        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(text))
+        self.copy_button.clicked.connect(lambda: copy_text(text))
         self.folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(report.parent))))
         layout.addWidget(buttons)
         self.continue_button.setDefault(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -11,11 +12,13 @@ from milpj_desktop.changes import Changes
 from milpj_desktop.settings import Settings, load_settings
 from milpj_desktop.store import Store
 from milpj_desktop.upkeep import create_with_default_content, open_store
+from ui.clipboard import forget_copied
 from ui.context import AppContext
 from ui.dialogs.about import AboutDialog
 from ui.dialogs.help import HelpDialog
 from ui.dialogs.passphrase import FirstRunDialog, UnlockDialog, _PassphraseDialog
 from ui.idle import IdleWatcher
+from ui.locking import close_other_windows
 from ui.pages.annuaire import AnnuairePage
 from ui.pages.base import Page
 from ui.pages.contenus import ContenusPage
@@ -50,6 +53,8 @@ from ui.qt import (
 )
 from ui.status import SyncStatus
 from ui.style import Zoom, window_settings
+
+log = logging.getLogger(__name__)
 
 # Each module has create_page(app) -> Page; Ctrl+1… follow this order.
 PAGE_MODULES: tuple[str, ...] = (
@@ -582,6 +587,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self, dialog: _PassphraseDialog) -> None:
         dialog.done(1)
+        dialog.dispose()
         self.dialog = None
         self.app.runner.db(lambda ctx: load_settings(ctx.store.conn)).success(self._unlocked).run()
 
@@ -598,6 +604,11 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self.idle)  # type: ignore[union-attr]
         self.app.announce(Changes(settings=True))
 
+    def lock_from_system(self) -> None:
+        """The session locked or the machine is about to sleep: lock now (nothing if already locked)."""
+        log.info("Verrouillage demandé par le système (session verrouillée ou mise en veille).")
+        self.lock()
+
     def lock(self) -> None:
         """Close the store and forget every decrypted value shown."""
         if not self.app.unlocked:
@@ -608,6 +619,9 @@ class MainWindow(QMainWindow):
             page.on_locked()
         self.sync_status.forget()
         self._set_locked_view(True)
+        close_other_windows(self)
+        forget_copied()
+        self.app.set_settings(Settings())  # the device token and the letterhead leave memory too
         self.app.runner.close_store().success(lambda _: self._ask_unlock(locked=True)).run()
 
     def _apply_settings(self, settings: Settings) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import PySide6
 from PySide6.QtCore import (
+    SLOT,
     QAbstractListModel,
     QAbstractTableModel,
     QBuffer,
@@ -33,6 +34,7 @@ from PySide6.QtCore import (
     Slot,
     qVersion,
 )
+from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QAccessible,
@@ -131,6 +133,7 @@ if sys.version_info < (3, 12):
 
 __all__ = [
     "PYSIDE_DIR",
+    "SLOT",
     "QAbstractItemView",
     "QAbstractListModel",
     "QAbstractSpinBox",
@@ -148,6 +151,9 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QCompleter",
+    "QDBus",
+    "QDBusConnection",
+    "QDBusMessage",
     "QDate",
     "QDateEdit",
     "QDesktopServices",

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from milpj_desktop import PRODUCT_NAME, __version__, paths
 from milpj_desktop.directory import communes
+from ui.clipboard import copy_text
 from ui.qt import (
     QDesktopServices,
     QDialog,
     QDialogButtonBox,
-    QGuiApplication,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -188,4 +188,4 @@ class AboutDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
 
     def _copy(self) -> None:
-        QGuiApplication.clipboard().setText(about_text())
+        copy_text(about_text())

@@ -143,6 +143,14 @@ class _PassphraseDialog(QDialog):
         self.adjustSize()  # wrapped texts get the height they need at this width (intro, warning)
         super().showEvent(event)
 
+    def dispose(self) -> None:
+        """Empty the fields (setText also drops their undo history) and destroy the dialog: no
+        hidden prompt keeps the passphrase in memory until the next unlock."""
+        for field in self.secrets:
+            field.setText("")
+        self.attempt = None
+        self.deleteLater()
+
     def set_working(self, working: bool) -> None:
         self.busy.setVisible(working)
         self.ok.setEnabled(not working)

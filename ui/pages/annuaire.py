@@ -29,6 +29,7 @@ from ui.annuaire_dialogs import CommuneCompleter, CorrectionDialog, EntryDialog
 from ui.annuaire_import import ImportDialog, ReportDialog
 from ui.annuaire_model import DirectoryTableModel
 from ui.annuaire_table import DirectoryTable
+from ui.clipboard import copy_text
 from ui.context import AppContext
 from ui.pages.base import Page
 from ui.printing import in_qt_thread, write_pdf
@@ -38,7 +39,6 @@ from ui.qt import (
     QDialog,
     QEvent,
     QFontMetricsF,
-    QGuiApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -448,7 +448,7 @@ class AnnuairePage(Page):
         if self._current is None or not self._current.entry.phone:
             return
         shown = format_phone(self._current.entry.phone)
-        QGuiApplication.clipboard().setText(shown)
+        copy_text(shown)
         self.say(f"Numéro copié : {shown}")
 
     def save_note(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import platform
@@ -21,6 +22,7 @@ from ui.session_watch import SessionWatcher
 from ui.style import apply_style
 
 log = logging.getLogger(__name__)
+_PR_SET_DUMPABLE = 4  # <linux/prctl.h>
 
 
 class GuiThreadGarbageCollector(QObject):
@@ -59,6 +61,21 @@ def identify(app: QApplication) -> None:
     install_french(app)
 
 
+def forbid_core_dumps() -> None:
+    """No core file may hold the passphrase, the key or a stored value after a crash or a lock.
+
+    On Linux the process is also made non-dumpable: gcore and ptrace by the same user are refused."""
+    if sys.platform == "win32":
+        return  # Windows writes no core file; its crash dumps (WER) are off unless configured
+    import resource  # POSIX only
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+            log.warning("prctl(PR_SET_DUMPABLE) refusé (errno %s)", ctypes.get_errno())
+
+
 def build(app: QApplication) -> MainWindow:
     """Everything the window needs, wired; tests call this with their own QApplication."""
     identify(app)
@@ -73,6 +90,7 @@ def build(app: QApplication) -> MainWindow:
 
 
 def run_app() -> int:
+    forbid_core_dumps()
     log_file = setup_logging()
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)

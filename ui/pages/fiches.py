@@ -29,6 +29,7 @@ from ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QEvent,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -40,9 +41,12 @@ from ui.qt import (
     QPrinter,
     QPrintPreviewDialog,
     QPushButton,
+    QResizeEvent,
     QScrollArea,
+    QShowEvent,
     QSpinBox,
     QSplitter,
+    QStyle,
     Qt,
     QTableView,
     QTabWidget,
@@ -50,6 +54,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
+from ui.scrolled import FlowingButtons
 
 PREVIEW_DELAY_MS = 350
 
@@ -76,7 +81,9 @@ class FichesPage(Page):
         self.ask_ics_path: Callable[[str], Path | None] = self._ask_ics_path
 
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>Fiches à imprimer pour les familles</h2>"))
+        heading = QLabel("<h2>Fiches à imprimer pour les familles</h2>")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         tabs = QTabWidget()
         tabs.setObjectName("fiches-onglets")
         tabs.setAccessibleName("Préparer une fiche ou consulter l’historique")
@@ -84,7 +91,11 @@ class FichesPage(Page):
 
         # -- Préparer ------------------------------------------------------------------------
         prepare_tab = QWidget()
+        self.prepare_tab = prepare_tab
         split = QSplitter()
+        split.setObjectName("fiches-partage")
+        split.setChildrenCollapsible(False)
+        self.split = split
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -112,7 +123,6 @@ class FichesPage(Page):
         options.addWidget(self.large_print)
         options.addWidget(self.copies)
         options.addStretch(1)
-        actions = QHBoxLayout()
         self.preview_button = QPushButton("Aperçu avant impression…")
         self.print_button = QPushButton("Imprimer…")
         self.pdf_button = QPushButton("Enregistrer en PDF…")
@@ -129,7 +139,9 @@ class FichesPage(Page):
             (self.ics_button, "fiches-ics"),
         ):
             button.setObjectName(name)
-            actions.addWidget(button)
+        self.action_buttons = actions = FlowingButtons(
+            [self.preview_button, self.print_button, self.pdf_button, self.batch_button, self.ics_button]
+        )
         self.feedback = QLabel()
         self.feedback.setObjectName("fiches-retour")
         self.feedback.setWordWrap(True)
@@ -138,7 +150,7 @@ class FichesPage(Page):
         left_layout.addWidget(self.description)
         left_layout.addWidget(self.form_area, 1)
         left_layout.addLayout(options)
-        left_layout.addLayout(actions)
+        left_layout.addWidget(actions)
         left_layout.addWidget(self.feedback)
         self.preview = PagePreview()
         self.preview.setObjectName("fiches-apercu-direct")
@@ -174,16 +186,11 @@ class FichesPage(Page):
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().setVisible(False)
         history_layout.addWidget(self.history)
-        row = QHBoxLayout()
         self.reprint_button = QPushButton("Réimprimer")
         self.reprint_button.setObjectName("fiches-reimprimer")
         self.reload_button = QPushButton("Reprendre dans « Préparer »")
         self.clear_history_button = QPushButton("Effacer l'historique…")
-        row.addWidget(self.reprint_button)
-        row.addWidget(self.reload_button)
-        row.addStretch(1)
-        row.addWidget(self.clear_history_button)
-        history_layout.addLayout(row)
+        history_layout.addWidget(FlowingButtons([self.reprint_button, self.reload_button, self.clear_history_button]))
         tabs.addTab(history_tab, "Historique")
         self.tabs = tabs
 
@@ -205,6 +212,41 @@ class FichesPage(Page):
         self._set_actions_enabled(False)
 
     # -- Page contract --------------------------------------------------------------------------
+    def _side_by_side_width(self) -> int:
+        """The width the form (its buttons on one row) and the preview need next to each other."""
+        preview = self.split.widget(1)
+        assert preview is not None
+        margins = 0
+        for layout in (self.layout(), self.prepare_tab.layout()):
+            if layout is not None:
+                margins += layout.contentsMargins().left() + layout.contentsMargins().right()
+        frame = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        form: int = self.action_buttons.row_width()
+        return form + preview.minimumSizeHint().width() + self.split.handleWidth() + margins + frame
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width())
+        super().resizeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._arrange(self.width())
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the text size changed: the width needed too
+            self._arrange(self.width())
+        super().changeEvent(event)
+
+    def _arrange(self, width: int) -> None:
+        """Preview beside the form when both fit in the width shown, else under it (large text, small window)."""
+        shown = self.parentWidget()  # the scroll area's viewport: the page never gets narrower than its minimum
+        available = min(width, shown.width()) if shown is not None else width
+        wanted = Qt.Orientation.Horizontal if available >= self._side_by_side_width() else Qt.Orientation.Vertical
+        if self.split.orientation() != wanted:
+            self.split.setOrientation(wanted)
+            under = wanted == Qt.Orientation.Vertical  # then the page scrolls down to a preview of useful height
+            self.preview.setMinimumHeight(8 * self.fontMetrics().height() if under else 0)
+
     def cares_about(self, changes: Changes) -> bool:
         return changes.handouts or changes.content or changes.settings
 

@@ -85,7 +85,7 @@ def test_wrong_passphrase_without_sidecar_is_still_refused(store: Store, data_di
 def test_short_passphrase_is_refused_with_reason(data_dir: Path) -> None:
     with pytest.raises(WeakPassphrase) as info:
         Store.create(paths.store_path(), "court")
-    assert "10 caractères" in info.value.message
+    assert "au moins 10 caractères" in info.value.message
     assert not paths.store_path().exists()
 
 

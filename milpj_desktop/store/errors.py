@@ -8,9 +8,9 @@ from milpj_desktop.errors import KnownError
 
 MIN_PASSPHRASE = 10
 PASSPHRASE_ADVICE = (
-    "La phrase secrète doit compter au moins 10 caractères : c'est elle seule qui protège les "
-    "coordonnées et les notes enregistrées si l'ordinateur est perdu ou volé. Une courte phrase "
-    "facile à retenir (par exemple trois ou quatre mots) est plus sûre qu'un mot de passe court."
+    "La phrase secrète doit compter au moins 10 caractères et être difficile à deviner\u00a0: c'est "
+    "elle seule qui protège les coordonnées et les notes enregistrées si l'ordinateur est perdu ou "
+    "volé. Quatre mots sans lien entre eux sont plus sûrs qu'un mot de passe court ou un mot seul."
 )
 
 
@@ -33,8 +33,8 @@ class WrongPassphrase(KnownError):
 
 
 class WeakPassphrase(KnownError):
-    def __init__(self) -> None:
-        super().__init__(PASSPHRASE_ADVICE)
+    def __init__(self, explanation: str = "", advice: str = "") -> None:
+        super().__init__(" ".join(part for part in (explanation, advice) if part) or PASSPHRASE_ADVICE)
 
 
 class NotOurFile(KnownError):

@@ -14,7 +14,7 @@ import sqlcipher3.dbapi2 as sq
 
 from milpj_desktop.errors import KnownError
 from milpj_desktop.files import make_private
-from milpj_desktop.store import connection, keys, migrate
+from milpj_desktop.store import connection, keys, migrate, strength
 from milpj_desktop.store.errors import (
     MIN_PASSPHRASE,
     ChangeInterrupted,
@@ -41,8 +41,10 @@ Connection = Any  # sqlcipher3 ships no type information
 
 
 def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise WeakPassphrase()
+    """Refuse a passphrase that is short or easy to guess, saying why and suggesting four words."""
+    found = strength.estimate(passphrase)
+    if len(passphrase) < MIN_PASSPHRASE or not found.acceptable:
+        raise WeakPassphrase(found.explanation(), strength.advice())
 
 
 def _keyfile(path: Path) -> Path:

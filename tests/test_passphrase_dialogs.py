@@ -102,3 +102,42 @@ def test_change_passphrase_dialog_shows_and_warns_too(qtbot: QtBot) -> None:
     assert dialog.caps.isVisible()
     _press(dialog.new, Qt.Key.Key_Z, "z")
     assert not dialog.caps.isVisible()
+
+
+def test_first_run_shows_the_estimate_live_and_refuses_a_guessable_passphrase(qtbot: QtBot) -> None:
+    dialog = FirstRunDialog()
+    _shown(qtbot, dialog)
+    tried: list[str] = []
+    dialog.attempt = lambda passphrase, fail: tried.append(passphrase)
+    qtbot.keyClicks(dialog.first, "azertyuiop")
+    qtbot.keyClicks(dialog.second, "azertyuiop")
+    hint = dialog.hint.text()
+    assert hint.startswith("Solidité\u00a0: très faible") and "quatre mots" in hint, hint
+    assert dialog.hint.isVisible() and _below(dialog.first, dialog.hint, dialog)
+    dialog.ok.click()
+    assert not tried and dialog.error.text().startswith("Trop facile à deviner")
+    dialog.first.setText("phrase secrète de test")
+    dialog.second.setText("phrase secrète de test")
+    assert dialog.hint.text() == "Solidité\u00a0: très bonne."
+    dialog.ok.click()
+    assert tried == ["phrase secrète de test"]
+
+
+def test_change_of_passphrase_refuses_a_guessable_one(qtbot: QtBot) -> None:
+    dialog = ChangePassphraseDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.current.setText("phrase secrète de test")
+    qtbot.keyClicks(dialog.new, "motdepasse")
+    dialog.confirm.setText("motdepasse")
+    assert "mot de passe courant" in dialog.hint.text()
+    QApplication.processEvents()  # the layout settles at the next turn of the event loop, as on screen
+    assert (
+        dialog.hint.isVisible()
+        and _below(dialog.new, dialog.hint, dialog)
+        and _below(dialog.hint, dialog.confirm, dialog)
+    )
+    qtbot.keyClick(dialog.confirm, Qt.Key.Key_Return)
+    assert dialog.result() != 1 and dialog.isVisible()
+    assert dialog.error.text().startswith("Trop facile à deviner")

@@ -8,9 +8,9 @@ from milpj_desktop.errors import KnownError
 
 MIN_PASSPHRASE = 10
 PASSPHRASE_ADVICE = (
-    "La phrase secrète doit compter au moins 10 caractères et être difficile à deviner\u00a0: c'est "
-    "elle seule qui protège les coordonnées et les notes enregistrées si l'ordinateur est perdu ou "
-    "volé. Quatre mots sans lien entre eux sont plus sûrs qu'un mot de passe court ou un mot seul."
+    "La phrase secrète doit compter au moins 10 caractères et être difficile à deviner\u00a0: c’est "
+    "elle seule qui protège les coordonnées et les notes enregistrées si l’ordinateur est perdu ou "
+    "volé. Quatre mots sans lien entre eux sont plus sûrs qu’un mot de passe court ou un mot seul."
 )
 
 

@@ -35,7 +35,7 @@ _REASONS = {
     "repeat": "une répétition (aaaa, abcabc, espaces…) se devine tout de suite",
     "sequence": "une suite (1234, abcd…) se devine tout de suite",
     "spatial": "une suite de touches voisines du clavier (azerty, qwerty…) se devine tout de suite",
-    "dictionary": "un mot de passe courant ou un mot seul (motdepasse, soleil, le nom de l'outil…) "
+    "dictionary": "un mot de passe courant ou un mot seul (motdepasse, soleil, le nom de l’outil…) "
     "figure dans les listes essayées en premier",
     "date": "une date se devine vite",
     "regex": "une année se devine vite",
@@ -67,7 +67,7 @@ class Estimate:
         if self.length < MIN_LENGTH:
             why = f"trop courte (au moins {MIN_LENGTH} caractères)"
         else:
-            why = "trop facile à deviner" + (f"{NBSP}: " + " ; ".join(self.reasons) if self.reasons else "")
+            why = "trop facile à deviner" + (f"{NBSP}: " + "\u202f; ".join(self.reasons) if self.reasons else "")
         return f"Solidité{NBSP}: {self.level} — {why}."
 
 
@@ -88,9 +88,18 @@ def suggest(words: int = 4) -> str:
     return " ".join(secrets.choice(WORDS) for _ in range(words))
 
 
-def advice() -> str:
-    """What to do instead, with a fresh example of four words."""
+def advice(idea: str | None = None) -> str:
+    """What to do instead, with an example of four words (a fresh one unless given)."""
     return (
         "Choisissez plutôt quatre mots sans lien entre eux, faciles à retenir pour vous, "
-        f"par exemple{NBSP}: «{NBSP}{suggest()}{NBSP}»."
+        f"par exemple{NBSP}: «{NBSP}{idea or suggest()}{NBSP}»."
     )
+
+
+def live_hint(passphrase: str, idea: str) -> str:
+    """The line shown under a new-passphrase field while typing: length first, then the estimate."""
+    count = len(passphrase)
+    if count < MIN_LENGTH:
+        return f"{count} caractère(s) — encore {MIN_LENGTH - count} au minimum."
+    found = estimate(passphrase)
+    return found.explanation() if found.acceptable else f"{found.explanation()} {advice(idea)}"

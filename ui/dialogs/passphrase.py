@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from milpj_desktop.store import strength, throttle
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from ui.qt import (
     QCheckBox,
@@ -19,6 +20,7 @@ from ui.qt import (
     QProgressBar,
     QShowEvent,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,7 @@ LOST_WARNING = (
     "Si vous l'oubliez, vos données ne pourront pas être récupérées."
 )
 CAPS_WARNING = "Verrouillage des majuscules activé ?"
+TOO_EASY = "Trop facile à deviner\u00a0: voyez l’explication sous le champ."
 _X11_LOCK_MASK = 0x2  # the X11 state bit of Caps Lock (xcb passes the state as native modifiers)
 
 
@@ -50,6 +53,34 @@ def caps_lock_from_key(event: QKeyEvent) -> bool | None:
         return None
     shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
     return text.isupper() != shift
+
+
+def grow_to_fit(dialog: QDialog) -> None:
+    """A wrapped text grew (a long estimate, a rare long error): grow the dialog, never cut."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()  # the labels' new heights count now, not at the next event loop turn
+    needed = dialog.heightForWidth(dialog.width())
+    if dialog.isVisible() and dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)
+
+
+def show_hint(label: QLabel, text: str) -> None:
+    """Set the estimate; a form row does not give a wrapped label its height by itself, so ask it."""
+    label.setText(text)
+    label.setMinimumHeight(max(label.heightForWidth(label.width()), 0))
+    dialog = label.window()
+    if isinstance(dialog, QDialog):
+        grow_to_fit(dialog)
+
+
+def strength_label() -> QLabel:
+    """The live estimate under a new-passphrase field: wraps, and screen readers announce it."""
+    label = QLabel()
+    label.setObjectName("solidite")
+    label.setWordWrap(True)
+    label.setAccessibleName("Solidité de la phrase secrète")
+    return label
 
 
 class CapsLockWatcher(QObject):
@@ -160,8 +191,7 @@ class _PassphraseDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.set_working(False)
         self.error.setText(message)
-        if self.height() < self.heightForWidth(self.width()):  # a rare long message: grow, never cut
-            self.adjustSize()
+        grow_to_fit(self)
 
     def _submit(self) -> None:
         passphrase = self.validate()
@@ -169,7 +199,10 @@ class _PassphraseDialog(QDialog):
             return
         self.error.setText("")
         self.set_working(True)
-        self.attempt(passphrase, self.show_error)
+        self.attempt(passphrase, self.attempt_failed)
+
+    def attempt_failed(self, message: str) -> None:
+        self.show_error(message)
 
     def validate(self) -> str | None:
         raise NotImplementedError
@@ -192,8 +225,8 @@ class FirstRunDialog(_PassphraseDialog):
         self.first = self.secret_field("Phrase secrète")
         self.second = self.secret_field("Confirmation de la phrase secrète")
         self.form.addRow("&Phrase secrète :", self.first)
-        self.hint = QLabel()
-        self.hint.setAccessibleName("Longueur de la phrase secrète")
+        self.hint = strength_label()
+        self.idea = strength.suggest()
         self.form.addRow("", self.hint)
         self.form.addRow("&Confirmation :", self.second)
         self.first.textChanged.connect(self._update_hint)
@@ -201,17 +234,16 @@ class FirstRunDialog(_PassphraseDialog):
         self.finish_layout()
 
     def _update_hint(self) -> None:
-        count = len(self.first.text())
-        missing = MIN_PASSPHRASE - count
-        if missing > 0:
-            self.hint.setText(f"{count} caractère(s) — encore {missing} au minimum.")
-        else:
-            self.hint.setText(f"{count} caractères — longueur suffisante.")
+        show_hint(self.hint, strength.live_hint(self.first.text(), self.idea))
 
     def validate(self) -> str | None:
         first = self.first.text()
         if len(first) < MIN_PASSPHRASE:
             self.show_error(f"Trop courte : au moins {MIN_PASSPHRASE} caractères.")
+            self.first.setFocus()
+            return None
+        if not strength.estimate(first).acceptable:
+            self.show_error(TOO_EASY)
             self.first.setFocus()
             return None
         if first != self.second.text():
@@ -225,8 +257,15 @@ class FirstRunDialog(_PassphraseDialog):
 class UnlockDialog(_PassphraseDialog):
     """Asks the passphrase to open (or re-open after a lock) the encrypted data."""
 
-    def __init__(self, parent: QWidget | None = None, *, locked: bool = False) -> None:
+    def __init__(self, parent: QWidget | None = None, *, locked: bool = False, ticks: QTimer | None = None) -> None:
+        """`ticks` fires once a second while a wait runs (injected by tests to count seconds themselves)."""
         super().__init__(parent, "Déverrouiller", "Déverrouiller")
+        self.failures = 0
+        self.remaining = 0
+        self.failure = ""
+        self.ticks = ticks if ticks is not None else QTimer(self)
+        self.ticks.setInterval(1000)
+        self.ticks.timeout.connect(self._tick)
         text = "Les données sont verrouillées." if locked else "Vos données sont chiffrées."
         intro = QLabel(f"{text} Saisissez votre phrase secrète pour les ouvrir.")
         intro.setWordWrap(True)
@@ -235,7 +274,30 @@ class UnlockDialog(_PassphraseDialog):
         self.form.addRow("&Phrase secrète :", self.passphrase)
         self.finish_layout()
 
+    def attempt_failed(self, message: str) -> None:
+        """A wrong passphrase (or any failed opening): from the third in a row, wait 2 s, 4, 8… 30 at most."""
+        self.failures += 1
+        self.remaining = throttle.wait_after(self.failures)
+        if not self.remaining:
+            self.show_error(message)
+            return
+        self.failure = message
+        self.show_error(throttle.countdown_text(message, self.remaining))
+        self.ok.setEnabled(False)
+        self.ticks.start()
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        if self.remaining > 0:
+            self.error.setText(throttle.countdown_text(self.failure, self.remaining))
+            return
+        self.ticks.stop()
+        self.error.setText("Vous pouvez réessayer.")
+        self.ok.setEnabled(True)
+
     def validate(self) -> str | None:
+        if self.remaining > 0:  # Enter in the field while waiting: nothing is tried
+            return None
         value = self.passphrase.text()
         if not value:
             self.show_error("Saisissez votre phrase secrète.")

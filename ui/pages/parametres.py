@@ -7,13 +7,14 @@ from collections.abc import Callable
 from milpj_desktop.changes import Changes
 from milpj_desktop.errors import KnownError
 from milpj_desktop.settings import Settings, load_settings, save_settings
+from milpj_desktop.store import strength
 from milpj_desktop.store.errors import MIN_PASSPHRASE, PASSPHRASE_ADVICE
 from milpj_desktop.store.store import passphrase_matches
 from milpj_desktop.upkeep import check_store
 from milpj_desktop.worker import TaskContext
 from ui.context import AppContext
 from ui.dialogs.backup import restore_from_backup, save_backup
-from ui.dialogs.passphrase import CAPS_WARNING, CapsLockWatcher
+from ui.dialogs.passphrase import CAPS_WARNING, TOO_EASY, CapsLockWatcher, show_hint, strength_label
 from ui.pages.base import Page
 from ui.qt import (
     QCheckBox,
@@ -46,6 +47,10 @@ class ChangePassphraseDialog(QDialog):
         self.current = QLineEdit()
         self.new = QLineEdit()
         self.confirm = QLineEdit()
+        self.hint = strength_label()
+        self.idea = strength.suggest()
+        self.new.textChanged.connect(self._update_hint)
+        self.hint.setText(strength.live_hint("", self.idea))
         for field, label in (
             (self.current, "Phrase actuelle"),
             (self.new, "Nouvelle phrase"),
@@ -54,6 +59,7 @@ class ChangePassphraseDialog(QDialog):
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setAccessibleName(label)
             form.addRow(f"{label} :", field)
+        form.insertRow(2, "", self.hint)  # under « Nouvelle phrase »
         self.show_text = QCheckBox("&Afficher les phrases secrètes")
         self.show_text.toggled.connect(self._show_passphrases)
         form.addRow("", self.show_text)
@@ -69,6 +75,9 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(ok_cancel_buttons(self, "Changer", self._check))
 
+    def _update_hint(self, text: str) -> None:
+        show_hint(self.hint, strength.live_hint(text, self.idea))
+
     def _show_passphrases(self, visible: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
         for field in (self.current, self.new, self.confirm):
@@ -77,6 +86,8 @@ class ChangePassphraseDialog(QDialog):
     def _check(self) -> None:
         if len(self.new.text()) < MIN_PASSPHRASE:
             self.error.setText(PASSPHRASE_ADVICE)
+        elif not strength.estimate(self.new.text()).acceptable:
+            self.error.setText(TOO_EASY)
         elif self.new.text() != self.confirm.text():
             self.error.setText("Les deux saisies de la nouvelle phrase ne sont pas identiques.")
         else:

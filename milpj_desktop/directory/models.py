@@ -6,8 +6,9 @@ import datetime as dt
 import itertools
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from milpj_desktop.content.models import DIRECTORY_TYPE_IDS, STAGE_IDS
 from milpj_desktop.directory.phone import normalize_phone
@@ -96,11 +97,55 @@ LANGUAGE_NAMES: dict[str, str] = {
 _INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 _POSTCODE = re.compile(r"^\d{5}$")
 _NATIONAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+# The whole address: no '?' or '%' (a mailto: link would read them as parameters such as ?attach=).
+_EMAIL = re.compile(r"[\w.!#$&'*+/=^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_URL_TAIL = re.compile(r"[^\s\"'<>\\^`{|}]*")
+# Invisible characters that reorder or hide text (bidi overrides and isolates, zero-width, BOM): dropped.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Control characters (C0 but tab and newlines, DEL, C1): never in a stored value.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile("[\t\r\n]+")
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Text from a form, a file or the server: invisible characters dropped, control characters refused.
+
+    A one-line field gets its tabs and line breaks turned into a space (a spreadsheet cell on two lines);
+    a multi-line one keeps them. Values without any suspect character come back as they are (fast path).
+    """
+    if not _SUSPECT.search(value):
+        return value
+    if "\x00" in value:
+        raise ValueError("caractère nul (NUL) refusé")
+    if _CONTROL.search(value):
+        raise ValueError("caractère de contrôle refusé")
+    value = _INVISIBLE.sub("", value)
+    return value if multiline else _LINE_BREAKS.sub(" ", value).strip()
+
+
+def _clean_line(value: str) -> str:
+    return clean_text(value)
+
+
+def _clean_name(value: str) -> str:
+    value = clean_text(value)
+    if not value:
+        raise ValueError("nom vide")
+    return value
+
+
+def _clean_lines(value: str) -> str:
+    return clean_text(value, multiline=True)
+
+
+# Bounded first, then cleaned (cleaning only shortens).
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_clean_name)
+]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_clean_line)]
 
 # Limits of one entry (documented in sync/PROTOCOLE.md): a server, an import file or a form cannot
 # make an entry that freezes a window or fills a disk.
@@ -271,33 +316,50 @@ class DirectoryEntry(_Strict):
 
 
 def check_email(value: str) -> str:
-    """A plausible e-mail address ('' allowed); 'mailto:' is dropped."""
+    """A plausible e-mail address as a whole ('' allowed); 'mailto:' is dropped, parameters are refused."""
     if len(value) > MAX_EMAIL + 10:  # checked first: the value is not repeated in the message
         raise ValueError(f"adresse électronique trop longue ({MAX_EMAIL} caractères au plus)")
-    value = value.strip()
+    value = clean_text(value).strip()
     if value.lower().startswith("mailto:"):
         value = value[7:]
     if len(value) > MAX_EMAIL:
         raise ValueError(f"adresse électronique trop longue ({MAX_EMAIL} caractères au plus)")
-    if value and not _EMAIL.match(value):
+    if value and not _EMAIL.fullmatch(value):
         raise ValueError(f"adresse électronique « {value} » invalide")
     return value
 
 
 def check_website(value: str) -> str:
-    """An http(s) address ('' allowed); 'www.exemple.fr' becomes 'https://www.exemple.fr'."""
+    """An http(s) address checked as a whole ('' allowed); 'www.exemple.fr' becomes 'https://www.exemple.fr'."""
     if len(value.strip()) > MAX_WEBSITE:  # checked first: the value is not repeated in the message
         raise ValueError(f"site web trop long ({MAX_WEBSITE} caractères au plus)")
-    value = value.strip()
+    value = clean_text(value).strip()
     if not value:
         return ""
     if "@" in value.split("/")[0] or " " in value:
         raise ValueError(f"site web « {value} » invalide")
     if not _SCHEME.match(value):
         value = "https://" + value
-    if not _WEBSITE.match(value):
+    if not _WEBSITE.match(value) or not _whole_url(value):
         raise ValueError(f"site web « {value} » invalide")
     return value
+
+
+def _whole_url(value: str) -> bool:
+    """Scheme http(s), a host name, an optional port, and no space, quote or control character anywhere."""
+    try:
+        parts = urlsplit(value)
+        port_ok = parts.port is None or 0 < parts.port < 65536
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in ("http", "https")
+        and port_ok
+        and parts.hostname is not None
+        and _HOST.fullmatch(parts.hostname) is not None
+        and "@" not in parts.netloc
+        and _URL_TAIL.fullmatch(value) is not None
+    )
 
 
 def departement_of(insee: str, postcode: str = "") -> str:
@@ -318,6 +380,8 @@ class Correction(_Strict):
 
     uuid: str
     national_id: str
-    message: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000), AfterValidator(_clean_lines)
+    ]
     created_at: dt.datetime
     state: CorrectionState = "pending"

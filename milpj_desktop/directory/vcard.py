@@ -10,6 +10,7 @@ from milpj_desktop.files import replacing
 
 
 def _escape(text: str) -> str:
+    """RFC 2426 escaping of a property value: a stored value can never start another property."""
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
 
 
@@ -47,11 +48,11 @@ def entry_vcard(entry: DirectoryEntry) -> str:
             + ";".join(_escape(p) for p in (entry.address, entry.commune, "", entry.postcode, "France"))
         )
     if entry.phone:
-        lines.append(f"TEL;TYPE=WORK,VOICE:{entry.phone}")
+        lines.append(f"TEL;TYPE=WORK,VOICE:{_escape(entry.phone)}")
     if entry.email:
         lines.append(f"EMAIL;TYPE=INTERNET:{_escape(entry.email)}")
     if entry.website:
-        lines.append(f"URL:{entry.website}")
+        lines.append(f"URL:{_escape(entry.website)}")
     if entry.latitude is not None and entry.longitude is not None:
         lines.append(f"GEO:{entry.latitude:.6f};{entry.longitude:.6f}")
     details = describe_hours(entry.hours)

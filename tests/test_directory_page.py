@@ -403,9 +403,10 @@ def test_import_step_previews_lets_choose_columns_and_reports_by_line(
     qtbot.waitUntil(lambda: "2 structures importées sur 3 lignes" in page.message.text(), timeout=10000)
     report = page.report_dialog
     assert report is not None and report.isVisible()
-    assert _text(report.table.item(0, 0)) == "1" and "Divers" in _text(report.table.item(0, 2))
-    assert (_text(report.table.item(1, 0)), _text(report.table.item(1, 1))) == ("3", "Refusée")
-    assert "commune manquante" in _text(report.table.item(1, 2))
+    assert _text(report.table.item(0, 0)) == "1" and "Windows-1252" in _text(report.table.item(0, 2))
+    assert _text(report.table.item(1, 0)) == "1" and "Divers" in _text(report.table.item(1, 2))
+    assert (_text(report.table.item(2, 0)), _text(report.table.item(2, 1))) == ("3", "Refusée")
+    assert "commune manquante" in _text(report.table.item(2, 2))
     report.accept()
     assert on_store(page, lambda ctx: repository.counts(ctx.store.conn))["local"] == 2
 

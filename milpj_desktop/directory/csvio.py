@@ -89,6 +89,8 @@ _TYPES_BY_LABEL = {fold(label): type_id for type_id, label in TYPE_LABELS.items(
     fold(type_id): type_id for type_id in DIRECTORY_TYPE_IDS
 }
 _LANGUAGES_BY_NAME = {fold(name): code for code, name in LANGUAGE_NAMES.items()}
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 @dataclass
@@ -147,7 +149,10 @@ def _count(number: int, word: str) -> str:
 
 # -- reading -----------------------------------------------------------------------------------
 def _cell(row: dict[str, str], name: str) -> str:
-    return (row.get(name) or "").strip()
+    value = (row.get(name) or "").strip()
+    if value[:1] == "'" and value[1:2] in _FORMULA_STARTS:
+        return value[1:].strip()  # the apostrophe our export put before a would-be formula
+    return value
 
 
 def _float(text: str) -> float | None:
@@ -415,6 +420,8 @@ def read_rows(
         stamp = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
 
         def town_halls() -> Iterator[ParsedRow]:
+            if table.encoding != "UTF-8":
+                yield ParsedRow(1, None, [], [f"fichier lu en {table.encoding} (il n'était pas en UTF-8)"])
             for line, fields in table.records:
                 if len(fields) != len(lowered):
                     yield ParsedRow(line, None, [f"{len(fields)} colonne(s) au lieu de {len(lowered)}"])
@@ -436,6 +443,8 @@ def read_rows(
     ignored = [h for h, c in zip(table.header, mapping.columns, strict=True) if c is None and h.strip()]
 
     def parse() -> Iterator[ParsedRow]:
+        if table.encoding != "UTF-8":
+            yield ParsedRow(1, None, [], [f"fichier lu en {table.encoding} (il n'était pas en UTF-8)"])
         if ignored:
             yield ParsedRow(1, None, [], [f"colonne(s) ignorée(s) : {', '.join(ignored)}"])
         for line, row in mapped_rows(table, mapping):
@@ -517,8 +526,25 @@ def mairies_entries(path: Path) -> list[DirectoryEntry]:
 
 
 # -- writing -----------------------------------------------------------------------------------
+def neutralise_cell(value: str) -> str:
+    """A cell a spreadsheet would run as a formula gets an apostrophe first (OWASP « CSV injection »).
+
+    Cells starting with = + - @, a tab or a carriage return are concerned; a plain number such as a
+    negative latitude (-21.115141, La Réunion) is harmless and kept as it is. French phones are written
+    in national form (« 03 81 … », a digit first) so they stay readable; a foreign number (« +41 … »)
+    gets the apostrophe. The import removes that apostrophe, so an export reads back identically.
+    """
+    if value[:1] in _FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def entry_to_row(entry: DirectoryEntry) -> list[str]:
-    """One entry in our CSV format (read back identically by the import)."""
+    """One entry in our CSV format (read back identically by the import), formulas neutralised."""
+    return [neutralise_cell(cell) for cell in _raw_row(entry)]
+
+
+def _raw_row(entry: DirectoryEntry) -> list[str]:
     return [
         entry.national_id or "",
         entry.kind,

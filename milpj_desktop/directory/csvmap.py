@@ -107,6 +107,44 @@ class Table:
     records: list[tuple[int, list[str]]]  # (first line number, fields); blank records left out
 
 
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding): strict UTF-8 first; Windows-1252 only for a file with no UTF-8 in it at all.
+
+    A UTF-8 file with one bad line is refused with that line's number rather than read whole as
+    Windows-1252 (which would turn every accent of the other lines into mojibake without a word).
+    """
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        bad_line = data.count(b"\n", 0, exc.start) + 1
+    if _has_utf8_text(data):
+        raise ImportFileError(
+            f"Ligne {bad_line} : caractère illisible en UTF-8 alors que le reste de {name} est en UTF-8 ; "
+            "corrigez cette ligne (ou réenregistrez le fichier en UTF-8) : le fichier n'a pas été importé."
+        )
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ImportFileError(
+            f"Ligne {line} : {name} n'est ni en UTF-8 ni en Windows-1252 ; réenregistrez-le en UTF-8 : "
+            "le fichier n'a pas été importé."
+        ) from None
+
+
+def _has_utf8_text(data: bytes) -> bool:
+    """Whether some line holds accented text that is valid UTF-8 (so the file is meant as UTF-8)."""
+    for raw in data.split(b"\n"):
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
 def read_table(path: Path) -> Table:
     """Decode (UTF-8 with or without BOM, else Windows-1252), find the separator, split the records."""
     try:
@@ -117,10 +155,10 @@ def read_table(path: Path) -> Table:
         raise ImportFileError(f"Lecture impossible de {path} : {exc.strerror}") from None
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{path.name} n'est pas un fichier CSV (contenu binaire, peut-être un classeur .xlsx).")
-    try:
-        text, encoding = data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("cp1252", errors="replace"), "Windows-1252"
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise ImportFileError(f"Ligne {line} : caractère nul (NUL) dans le fichier ; le fichier n'a pas été importé.")
+    text, encoding = decode(data, path.name)
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

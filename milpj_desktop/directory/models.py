@@ -6,7 +6,6 @@ import datetime as dt
 import itertools
 import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -99,8 +98,7 @@ _POSTCODE = re.compile(r"^\d{5}$")
 _NATIONAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")
 # The whole address: no '?' or '%' (a mailto: link would read them as parameters such as ?attach=).
 _EMAIL = re.compile(r"[\w.!#$&'*+/=^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)+")
-_URL_TAIL = re.compile(r"[^\s\"'<>\\^`{|}]*")
+_WHOLE_URL = re.compile(r"https?://[\w-]+(?:\.[\w-]+)+(?::\d{1,5})?(?:[/?#][^\s\"'<>\\^`{|}]*)?", re.IGNORECASE)
 # Invisible characters that reorder or hide text (bidi overrides and isolates, zero-width, BOM): dropped.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # Control characters (C0 but tab and newlines, DEL, C1): never in a stored value.
@@ -347,19 +345,7 @@ def check_website(value: str) -> str:
 
 def _whole_url(value: str) -> bool:
     """Scheme http(s), a host name, an optional port, and no space, quote or control character anywhere."""
-    try:
-        parts = urlsplit(value)
-        port_ok = parts.port is None or 0 < parts.port < 65536
-    except ValueError:
-        return False
-    return (
-        parts.scheme.lower() in ("http", "https")
-        and port_ok
-        and parts.hostname is not None
-        and _HOST.fullmatch(parts.hostname) is not None
-        and "@" not in parts.netloc
-        and _URL_TAIL.fullmatch(value) is not None
-    )
+    return _WHOLE_URL.fullmatch(value) is not None
 
 
 def departement_of(insee: str, postcode: str = "") -> str:

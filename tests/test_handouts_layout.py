@@ -137,12 +137,27 @@ def national_store(content_store: Store) -> Store:
     return content_store
 
 
-def add_locals(store: Store) -> list[str]:
-    """Two local entries near Ornans (fictitious numbers from ARCEP's range for fiction, 03 53 01…)."""
-    fields: list[dict[str, Any]] = [
-        {"name": "PMI d'Ornans", "type": "pmi", "address": "2 rue Pierre Vernier", "phone": "+33353010101"},
-        {"name": "Sage-femme Claire Roy", "type": "sage-femme", "address": "8 place Courbet", "phone": "+33353010202"},
-    ]
+LOCALS: list[dict[str, Any]] = [
+    {"name": "PMI d'Ornans", "type": "pmi", "address": "2 rue Pierre Vernier", "phone": "+33353010101"},
+    {"name": "Sage-femme Claire Roy", "type": "sage-femme", "address": "8 place Courbet", "phone": "+33353010202"},
+    {
+        "name": "Relais petite enfance de la Loue",
+        "type": "relais-petite-enfance",
+        "address": "14 rue des Jardins",
+        "phone": "+33353010303",
+    },
+    {
+        "name": "Centre médico-social d'Ornans",
+        "type": "pmi",
+        "address": "1 avenue du Président Wilson",
+        "phone": "+33353010404",
+    },
+]
+
+
+def add_locals(store: Store, count: int = 2) -> list[str]:
+    """Local entries near Ornans (fictitious numbers from ARCEP's range for fiction, 03 53 01…)."""
+    fields = LOCALS[:count]
     ids: list[str] = []
     with store.transaction() as conn:
         for entry in fields:
@@ -231,9 +246,33 @@ def test_calendar_rows_are_never_split(qapp: Any, content_store: Store, tmp_path
     assert len(rows) > 20
     page_texts = [squash(page_text(tmp_path / "calendrier.pdf", n)) for n in range(1, len(pages) + 1)]
     for row in rows:
-        cells = [squash(html.unescape(re.sub(r"<[^>]*>", " ", c))) for c in row.html.split("</td>")]
+        # Cell by cell, and a cell's name apart from its description: pdftotext may read them apart.
+        pieces = re.split(r"</td>|<br\s*/?>", row.html)
+        cells = [squash(html.unescape(re.sub(r"<[^>]*>", " ", c))) for c in pieces]
         cells = [c for c in cells if c]
         assert any(all(c in page for c in cells) for page in page_texts), cells
+
+
+def test_calendar_header_row_is_repeated_on_every_page(qapp: Any, content_store: Store, tmp_path: Path) -> None:
+    for large in (False, True):
+        handout = prepare(
+            content_store.conn,
+            "calendrier-1000-jours",
+            {"terme": "2026-05-01"},
+            settings=SETTINGS,
+            today=TODAY,
+            large_print=large,
+        )
+        pdf = tmp_path / f"calendrier-{large}.pdf"
+        pages = write([handout], pdf)
+        assert len(pages) >= 3
+        for number in range(1, len(pages) + 1):
+            text = page_text(pdf, number)
+            lines = [" ".join(ln.split()) for ln in text.splitlines()]
+            assert "Fait" in lines and "Vers le" in lines, (large, number, text[:300])
+            assert "Rendez-vous ou démarche" in lines, (large, number)
+        # Drawn once per page, not twice on the first page.
+        assert page_text(pdf, 1).count("Rendez-vous ou démarche") == 1
 
 
 def test_contacts_twenty_km_around_a_town_fit_two_pages_and_qr_codes_match_the_phones(

@@ -233,54 +233,79 @@ def _first_part(measures: list[_Measure], index: int) -> float:
     if index >= len(measures):
         return 0.0
     nxt = measures[index]
-    if nxt.kind == "titre":
+    if nxt.kind in KEPT_WITH_NEXT:
         return nxt.height + nxt.space + _first_part(measures, index + 1)
     if nxt.kind == "flux" and nxt.cuts:
         return nxt.cuts[0] + nxt.space  # up to where it may first be cut
     return nxt.height + nxt.space
 
 
+KEPT_WITH_NEXT = ("titre", "entete")
+EMPTY_KINDS = ("saut", "fin-entete")
+
+
 def place_blocks(measures: list[_Measure], page_height: float) -> list[list[Slice]]:
-    """Stack blocks down pages: headings kept with what follows, unbreakable blocks moved whole."""
+    """Stack blocks down pages: headings kept with what follows, unbreakable blocks moved whole.
+
+    A table header (``entete``) is drawn again at the top of each new page until its table ends.
+    """
     pages: list[list[Slice]] = [[]]
     used = 0.0
+    floor = 0.0  # what a fresh page already holds: nothing, or the repeated table header
+    header: int | None = None  # index of the table header to repeat on a new page
     index = 0
     resume: float | None = None  # where the current block continues after a cut
+
+    def new_page() -> None:
+        nonlocal used, floor
+        pages.append([])
+        used = floor = 0.0
+        if header is not None:
+            head = measures[header]
+            pages[-1].append(Slice(header, 0.0, head.height, 0.0))  # whole, its top border too
+            used = floor = head.height
+
     while index < len(measures):
         block = measures[index]
-        if block.kind == "saut":
-            if pages[-1]:
-                pages.append([])
-                used = 0.0
+        if block.kind in EMPTY_KINDS:
+            header = None
+            if block.kind == "saut" and pages[-1]:
+                new_page()
             index += 1
             continue
+        if block.kind == "entete":
+            header = None  # placed as a heading here; repeated only on the pages after this one
+        fresh = used == floor
         top = resume if resume is not None else (block.lead if used == 0 else -block.space)
         need = block.height - top
-        if block.kind == "titre":
+        if block.kind in KEPT_WITH_NEXT:
             need += _first_part(measures, index + 1)
-        if used + need <= page_height or (used == 0 and block.kind != "flux" and block.height - top <= page_height):
+        room = page_height - used
+        if need <= room or (fresh and block.kind != "flux" and block.height - top <= room):
             pages[-1].append(Slice(index, top, block.height, used))
             used += block.height - top
+            if block.kind == "entete":
+                header = index
             index += 1
             resume = None
             continue
-        room = page_height - used
-        cuts = block.cuts if block.kind == "flux" or used == 0 else ()
-        if used == 0 and not cuts:
+        cuts = block.cuts if block.kind == "flux" or fresh else ()
+        if fresh and not cuts:
             cuts = block.lines  # taller than a page and nowhere good to cut: cut between any lines
         fitting = [c for c in cuts if top < c and c - top <= room and c - top > 0]
-        if fitting and (block.kind == "flux" or used == 0):
+        if fitting and (block.kind == "flux" or fresh):
             cut = fitting[-1]
             pages[-1].append(Slice(index, top, cut, used))
             resume = cut
-        elif used == 0:  # one line taller than the page: let it overflow rather than loop
-            pages[-1].append(Slice(index, top, block.height, 0.0))
+        elif fresh:  # one line taller than the page: let it overflow rather than loop
+            pages[-1].append(Slice(index, top, block.height, used))
+            if block.kind == "entete":
+                header = index
             index += 1
             resume = None
-        pages.append([])
-        used = 0.0
-    if not pages[-1] and len(pages) > 1:
-        pages.pop()
+        new_page()
+    if len(pages) > 1 and all(s.doc == header for s in pages[-1]):
+        pages.pop()  # nothing but a repeated header (or nothing at all) on the last page
     return pages
 
 
@@ -295,9 +320,9 @@ def paginate(handout: Handout, device: Device) -> Paged:
     docs: list[QTextDocument] = []
     measures: list[_Measure] = []
     for block in blocks:
-        if block.kind == "saut":
+        if block.kind in EMPTY_KINDS:
             docs.append(QTextDocument())
-            measures.append(_Measure("saut", 0.0, 0.0, 0.0, (), ()))
+            measures.append(_Measure(block.kind, 0.0, 0.0, 0.0, (), ()))
             continue
         doc = _block_document(css, block.html, font, body.width(), device)
         docs.append(doc)

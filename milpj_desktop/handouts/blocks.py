@@ -5,7 +5,9 @@ Templates mark where a block starts with an HTML comment, ``<!--bloc:KIND-->``:
 - ``flux``: ordinary text, may be cut between two lines at a page end;
 - ``insecable``: never cut (a table row, a contact, a boxed note) unless taller than a page;
 - ``titre``: a heading, never cut and kept on the same page as the start of the next block;
-- ``saut``: an empty marker that starts a new page.
+- ``saut``: an empty marker that starts a new page;
+- ``entete``: a table's header row, kept with what follows like a heading and repeated at the top of
+  every later page until ``fin-entete`` (an empty marker), a ``saut`` or another ``entete``.
 
 Text before the first marker is a ``flux`` block. The style sheet of the page's ``<style>`` is
 returned apart, so that each block is laid out with the same styles.
@@ -19,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["flux", "insecable", "titre", "saut"]
-_MARKER = re.compile(r"<!--bloc:(flux|insecable|titre|saut)-->")
+BlockKind = Literal["flux", "insecable", "titre", "saut", "entete", "fin-entete"]
+_MARKER = re.compile(r"<!--bloc:(flux|insecable|titre|saut|entete|fin-entete)-->")
+_EMPTY_KINDS = ("saut", "fin-entete")  # markers that are a block by themselves, with no content
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
@@ -45,8 +48,9 @@ def split_blocks(page_html: str) -> tuple[str, list[Block]]:
     for index, part in enumerate(parts):
         if index % 2 == 1:
             kind = part  # type: ignore[assignment]  # the pattern only matches BlockKind values
-            if kind == "saut":
-                blocks.append(Block("saut", ""))
+            if kind in _EMPTY_KINDS:
+                blocks.append(Block(kind, ""))
+                kind = "flux"  # text after an empty marker, up to the next one, is ordinary text
             continue
         if _visible(part):
             blocks.append(Block(kind, part.strip()))

@@ -392,8 +392,39 @@ def test_numeros_utiles_one_page(qapp: Any, national_store: Store, tmp_path: Pat
     text = " ".join(ln.text for ln in pages[0].lines)
     for number in ("15", "112", "114", "17", "119", "3919", "3114", "0 800 00 3456", "39 89", "3230", "3646"):
         assert re.search(rf"(^|\s){re.escape(number)}(\s|$)", text), number
-    assert "centre antipoison" in text
+    assert "centre antipoison" in text.lower()
     assert len(decode_qr(pdf, tmp_path)) == 2
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "gros"])
+def test_numeros_utiles_with_four_local_contacts_fit_one_page(
+    qapp: Any, national_store: Store, tmp_path: Path, large: bool
+) -> None:
+    ids = add_locals(national_store, 4)
+    handout = prepare(
+        national_store.conn,
+        "numeros-utiles",
+        {"structures": ",".join(ids)},
+        settings=SETTINGS,
+        today=TODAY,
+        large_print=large,
+    )
+    pdf = tmp_path / "numeros.pdf"
+    pages = write([handout], pdf)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
+    printed = squash(page_text(pdf, 1)).replace("\u2019", "'")
+    assert all(number in printed for number in ("3919", "3114", "3230", "3646"))
+    cards = decode_qr(pdf, tmp_path)
+    assert len(cards) == 4 == image_count(pdf)
+    for local in LOCALS:
+        card = next((c for c in cards if f"TEL:{local['phone']}" in c), "")
+        assert card, local["phone"]  # the code carries the phone of this contact...
+        assert squash(str(local["name"])) in squash(card.replace("\\,", ",")), card
+        # ...and the same phone and name are printed on the page, next to it.
+        assert format_phone(str(local["phone"])).replace(" ", "") in printed, local["phone"]
+        assert squash(str(local["name"])) in printed, local["name"]
+    assert pages[0].body(), "rien dans le corps de la page"
 
 
 def test_appointment_card_with_a_structure_from_the_directory(qapp: Any, national_store: Store, tmp_path: Path) -> None:

@@ -48,8 +48,49 @@ def test_ics_holds_the_same_dated_events_as_the_printed_calendar(content_store: 
     assert first["start"] >= TODAY  # type: ignore[operator]
     description = str(first["description"])
     assert "Date indicative" in description and "PMI d\u2019Ornans" in description and "\\n" not in description
-    important = [e for e, d in zip(events, expected, strict=True) if d.event.important]
-    assert important and all(e["alarms"] == [dt.timedelta(days=-7), dt.timedelta(days=-1)] for e in important)
+    important = [e for e, d in zip(events, expected, strict=True) if d.event.important and not is_step(d.event.themes)]
+    # 9 h a week before and 9 h the day before (from the all-day event's midnight), not at midnight.
+    week, day = dt.timedelta(days=-6, hours=-15), dt.timedelta(hours=-15)
+    assert important and all(e["alarms"] == [week, day] for e in important)
+
+
+def is_step(themes: list[str]) -> bool:
+    return "demarches" in themes
+
+
+def alarm_times(event: dict[str, object]) -> list[dt.datetime]:
+    start = event["start"]
+    assert isinstance(start, dt.date)
+    midnight = dt.datetime.combine(start, dt.time())
+    return sorted(midnight + t for t in event["alarms"])  # type: ignore[attr-defined]
+
+
+def test_steps_that_protect_rights_are_reminded_early_enough(content_store: Store) -> None:
+    due = dt.date(2026, 5, 1)
+    data = calendar_ics(content_store.conn, due=due, today=TODAY, now=NOW)
+    by_id = {str(e["uid"]).split("-2026-05-01@")[0]: e for e in events_of(data)}
+    expected_dates = {
+        "prevenir-employeur-conge-paternite": dt.date(2026, 3, 17),  # about 6 weeks before the term
+        "declaration-naissance": dt.date(2026, 5, 2),  # day 1
+        "reste-conge-paternite": dt.date(2026, 5, 8),  # day 7
+        "inscription-ecole-maternelle": dt.date(2029, 3, 1),  # March of the year the child turns 3
+    }
+    for event_id, date in expected_dates.items():
+        event = by_id[event_id]
+        assert event["start"] == date, event_id
+        times = alarm_times(event)
+        # A week before and the day before, at 9 h, and on the day itself.
+        assert times == [
+            dt.datetime.combine(date - dt.timedelta(days=7), dt.time(9)),
+            dt.datetime.combine(date - dt.timedelta(days=1), dt.time(9)),
+            dt.datetime.combine(date, dt.time(9)),
+        ], (event_id, times)
+    # The employer must hear of the paternity leave at least a month before it starts (at the birth).
+    assert alarm_times(by_id["prevenir-employeur-conge-paternite"])[0] <= dt.datetime.combine(
+        due - dt.timedelta(days=31), dt.time(23, 59)
+    )
+    # The birth is declared within 5 days: a reminder rings on the day after the birth at the latest.
+    assert alarm_times(by_id["declaration-naissance"])[-1] < dt.datetime.combine(due + dt.timedelta(days=5), dt.time())
 
 
 def test_cli_writes_the_ics(content_store: Store, tmp_path: Path) -> None:

@@ -1,8 +1,11 @@
 """The dated events of « Mon calendrier des 1000 jours » as an iCalendar file for the family's phone.
 
 Written with the `icalendar` library (maintained, RFC 5545 folding and escaping). Each event is a
-whole day; an important one carries a reminder a week before and another the day before. Nothing
-in the file names the family: the dates are the family's own, on its own phone.
+whole day; an important one carries a reminder a week before and another the day before, at 9 h
+(an all-day event starts at midnight: « -1 day » alone would ring at midnight). A step that protects
+a right (theme « demarches »: declaring the birth, telling the employer, the rest of the paternity
+leave, school enrolment) is reminded even when not marked important, and once more on the day.
+Nothing in the file names the family: the dates are the family's own, on its own phone.
 """
 
 from __future__ import annotations
@@ -20,7 +23,17 @@ from milpj_desktop.files import replacing
 from milpj_desktop.handouts.errors import HandoutParamError
 from milpj_desktop.typography import typeset
 
-REMINDERS = (dt.timedelta(days=-7), dt.timedelta(days=-1))  # for the events marked important
+# Before the start of an all-day event (its midnight): 9 h a week before, 9 h the day before.
+REMINDERS = (dt.timedelta(days=-7, hours=9), dt.timedelta(days=-1, hours=9))
+ON_THE_DAY = dt.timedelta(hours=9)  # a deadline that protects a right is also reminded on the day, at 9 h
+RIGHTS_THEME = "demarches"
+
+
+def reminders_for(important: bool, themes: list[str]) -> tuple[dt.timedelta, ...]:
+    """The alarms of one event: none, or a week and a day before (and on the day for a right's deadline)."""
+    if RIGHTS_THEME in themes:
+        return (*REMINDERS, ON_THE_DAY)
+    return REMINDERS if important else ()
 
 
 def calendar_ics(
@@ -61,12 +74,12 @@ def calendar_ics(
         event.add("transp", "TRANSPARENT")
         if item.event.important:
             event.add("priority", 1)
-            for before in REMINDERS:
-                alarm = Alarm()
-                alarm.add("action", "DISPLAY")
-                alarm.add("description", typeset(item.event.name))
-                alarm.add("trigger", before)
-                event.add_component(alarm)
+        for before in reminders_for(item.event.important, list(item.event.themes)):
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", typeset(item.event.name))
+            alarm.add("trigger", before)
+            event.add_component(alarm)
         calendar.add_component(event)
     return bytes(calendar.to_ical())
 

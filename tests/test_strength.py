@@ -67,3 +67,8 @@ def test_rekey_refuses_a_guessable_passphrase(store: Store) -> None:
     with pytest.raises(WeakPassphrase):
         store.rekey("azertyuiop")
     assert paths.store_path().read_bytes() == before
+
+
+def test_a_very_long_passphrase_is_scored_not_crashed_on() -> None:
+    long_one = "lapin falaise atelier concert " * 8  # 240 characters: zxcvbn alone refuses more than 72
+    assert strength.estimate(long_one).acceptable

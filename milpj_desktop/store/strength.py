@@ -12,7 +12,7 @@ from milpj_desktop.store.words_fr import WORDS
 
 MIN_LENGTH = 10
 MIN_SCORE = 3  # zxcvbn's 0–4 scale: 3 means about 10⁸ guesses or more
-_SCORED_CHARS = 100  # zxcvbn slows down on long input; a phrase that long is strong anyway
+_SCORED_CHARS = 72  # zxcvbn 4.5 refuses longer input (ValueError); a phrase that long is strong anyway
 NBSP = "\u00a0"
 
 # Very common French passwords and the words they are built from, then the product's own words

@@ -17,7 +17,7 @@ from tests.conftest import first_run
 from ui.annuaire_dialogs import EntryDialog
 from ui.dialogs.passphrase import UnlockDialog
 from ui.pages.annuaire import AnnuairePage
-from ui.qt import QApplication, QDialog, QGuiApplication, QMenu, QPoint, QWidget
+from ui.qt import QApplication, QDialog, QGuiApplication, QMenu, QPoint, QPrintPreviewDialog, QWidget
 from ui.session_watch import SessionWatcher
 
 if TYPE_CHECKING:
@@ -66,11 +66,13 @@ def test_lock_closes_dialogs_and_menus_and_takes_back_the_copied_phone(qtbot: Qt
     assert QGuiApplication.clipboard().text() == "03 81 00 00 00"
     entry = EntryDialog(page, stage_names=page.stage_names)
     entry.show()
+    preview = QPrintPreviewDialog(window)
+    preview.show()
     menu = QMenu(window)
     menu.addAction("Copier")
     menu.popup(window.mapToGlobal(QPoint(20, 20)))
     qtbot.waitUntil(menu.isVisible, timeout=5000)
-    assert entry.isVisible()
+    assert entry.isVisible() and preview.isVisible()
 
     window.lock()
     qtbot.waitUntil(lambda: isinstance(window.dialog, UnlockDialog), timeout=10000)

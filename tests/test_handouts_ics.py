@@ -15,7 +15,7 @@ from tests.conftest import run_cli
 from tests.test_handouts_ui import choose, editor, page  # noqa: F401 — the page fixture
 from ui.fiches_params import DateEdit
 from ui.pages.fiches import FichesPage
-from ui.qt import QDate
+from ui.qt import Qt
 
 TODAY = dt.date(2026, 3, 12)
 NOW = dt.datetime(2026, 3, 12, 9, 0, tzinfo=dt.UTC)
@@ -116,7 +116,9 @@ def test_window_saves_the_ics_for_the_calendar(qtbot: QtBot, page: FichesPage, t
     due = editor(page, "terme")
     assert isinstance(due, DateEdit)
     next_year = dt.date.today().year + 1
-    due.edit.setDate(QDate(next_year, 2, 28))
+    due.edit.clear()
+    qtbot.keyClicks(due.edit, f"28/02/{next_year}")  # typed as people do, Entrée validates
+    qtbot.keyClick(due.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(page.ics_button.isEnabled, timeout=5000)
     target = tmp_path / "famille.ics"
     page.ask_ics_path = lambda suggested: target

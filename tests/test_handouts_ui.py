@@ -21,7 +21,7 @@ from ui.fiches_history import Column, HistoryModel
 from ui.fiches_params import ArticlePicker, CommuneEdit, DateEdit, TypesEdit
 from ui.ops import Runner
 from ui.pages.fiches import FichesPage
-from ui.qt import QDate, QPrinter, Qt
+from ui.qt import QApplication, QMessageBox, QPrinter, Qt, QTimer
 
 T = TypeVar("T")
 SETTINGS = Settings(structure_name="Maison des familles de Besançon", professional_phone="03 81 00 00 00")
@@ -83,7 +83,9 @@ def test_calendar_form_with_date_picker_saves_pdf_and_history(qtbot: QtBot, page
     page.form.choices["terme"].setChecked(True)
     due = editor(page, "terme")
     assert isinstance(due, DateEdit)
-    due.edit.setDate(QDate(dt.date.today().year + 1, 2, 28))
+    due.edit.clear()
+    qtbot.keyClicks(due.edit, f"2802{dt.date.today().year + 1}")  # typed as people do, Entrée validates
+    qtbot.keyClick(due.edit, Qt.Key.Key_Return)
     assert page.form.raw_values() == {"terme": f"{dt.date.today().year + 1}-02-28"}
     qtbot.waitUntil(lambda: "date prévue d\u2019accouchement" in page.preview.toPlainText(), timeout=5000)
     qtbot.waitUntil(page.pdf_button.isEnabled, timeout=5000)
@@ -102,6 +104,32 @@ def test_calendar_form_with_date_picker_saves_pdf_and_history(qtbot: QtBot, page
     assert str(dt.date.today().year + 1) not in repr(records[0])
     assert records[0].copies == 2 and records[0].large_print and records[0].output == "pdf"
     qtbot.waitUntil(lambda: page.history_model.rowCount() == 1, timeout=5000)
+    seen: list[tuple[list[str], str]] = []
+    _answer_next_box(qtbot, Qt.Key.Key_Return, seen)  # Entrée is « Annuler »: nothing is cleared
+    page.clear_history_button.click()
+    assert seen == [(["Annuler", "Effacer"], "Annuler")]  # French verbs, Annuler the default
+    assert len(on_store(page, lambda ctx: list_prints(ctx.store.conn))) == 1
+    _answer_next_box(qtbot, None, seen)  # « Effacer » chosen
+    page.clear_history_button.click()
+    qtbot.waitUntil(lambda: page.history_model.rowCount() == 0, timeout=5000)
+    assert on_store(page, lambda ctx: list_prints(ctx.store.conn)) == []
+
+
+def _answer_next_box(qtbot: QtBot, key: Qt.Key | None, seen: list[tuple[list[str], str]]) -> None:
+    """Answer the box about to open: note its buttons and default, then press key or click « Effacer » (None)."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        default = box.defaultButton()
+        seen.append((sorted(b.text() for b in box.buttons()), default.text() if default is not None else ""))
+        verb = [b for b in box.buttons() if b.text() == "Effacer"]
+        if key is None and verb:
+            verb[0].click()
+        else:
+            qtbot.keyClick(box, key or Qt.Key.Key_Escape)
+
+    QTimer.singleShot(0, answer)
 
 
 # The completion popup asks the offscreen platform for things it cannot do (raise, keyboard grab).

@@ -19,8 +19,6 @@ from ui.qt import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDate,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +34,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
+from ui.widgets import DateField
 
 
 @dataclass(frozen=True)
@@ -219,41 +218,28 @@ class TypesEdit(ParamEditor):
 
 
 class DateEdit(ParamEditor):
-    """A date picker; an optional date has a box to leave it blank (a line to fill by hand)."""
+    """A date typed as people write it (the shared DateField); an optional date may stay empty (a line to fill by hand)."""
 
     def __init__(self, spec: ParamSpec, *, optional: bool) -> None:
         super().__init__()
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setDate(QDate.currentDate())
-        self.edit.setAccessibleName(spec.label)
-        self.use = QCheckBox("Indiquer")
-        self.use.setVisible(optional)
-        self.use.setChecked(not optional)
-        self.edit.setEnabled(not optional)
+        self.edit = DateField(value=None if optional else dt.date.today(), name=spec.label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.use)
         layout.addWidget(self.edit)
         layout.addStretch(1)
-        self.use.toggled.connect(self.edit.setEnabled)
-        self.use.toggled.connect(lambda _: self.changed.emit())
-        self.edit.dateChanged.connect(lambda _: self.changed.emit())
+        self.edit.date_changed.connect(lambda _: self.changed.emit())
+        self.edit.invalid.connect(lambda _: self.changed.emit())
 
     def value(self) -> object:
-        if not self.use.isChecked():
-            return None
-        return self.edit.date().toString("yyyy-MM-dd")
+        day = self.edit.date()
+        return None if day is None or self.edit.error() else day.isoformat()
 
     def set_text(self, text: str) -> None:
         try:
-            day = dt.date.fromisoformat(text.strip())
+            day: dt.date | None = dt.date.fromisoformat(text.strip())
         except ValueError:
-            self.use.setChecked(False)
-            return
-        self.edit.setDate(QDate(day.year, day.month, day.day))
-        self.use.setChecked(True)
+            day = None
+        self.edit.set_date(day)
 
 
 class StageEdit(ParamEditor):

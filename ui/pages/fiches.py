@@ -30,13 +30,11 @@ from ui.qt import (
     QCheckBox,
     QDialog,
     QEvent,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPrintDialog,
     QPrinter,
     QPrintPreviewDialog,
@@ -55,6 +53,7 @@ from ui.qt import (
     QWidget,
 )
 from ui.scrolled import FlowingButtons
+from ui.widgets import choose_file, confirm_destructive
 
 PREVIEW_DELAY_MS = 350
 
@@ -189,7 +188,7 @@ class FichesPage(Page):
         self.reprint_button = QPushButton("Réimprimer")
         self.reprint_button.setObjectName("fiches-reimprimer")
         self.reload_button = QPushButton("Reprendre dans « Préparer »")
-        self.clear_history_button = QPushButton("Effacer l'historique…")
+        self.clear_history_button = QPushButton("Effacer l’historique…")
         history_layout.addWidget(FlowingButtons([self.reprint_button, self.reload_button, self.clear_history_button]))
         tabs.addTab(history_tab, "Historique")
         self.tabs = tabs
@@ -456,8 +455,12 @@ class FichesPage(Page):
 
     # -- outputs --------------------------------------------------------------------------------
     def _ask_pdf_path(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Enregistrer la fiche en PDF", str(Path.home() / suggested), "PDF (*.pdf)"
+        name, _ = choose_file(
+            self,
+            "Enregistrer la fiche en PDF",
+            save=True,
+            filters=["PDF (*.pdf)"],
+            directory=str(Path.home() / suggested),
         )
         if not name:
             return None
@@ -483,8 +486,12 @@ class FichesPage(Page):
             self._start(HandoutJob(self.app, request, pdf=path), f"PDF enregistré : {path}")
 
     def _ask_ics_path(self, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Enregistrer l'agenda des rendez-vous", str(Path.home() / suggested), "Agenda (*.ics)"
+        name, _ = choose_file(
+            self,
+            "Enregistrer l’agenda des rendez-vous",
+            save=True,
+            filters=["Agenda (*.ics)"],
+            directory=str(Path.home() / suggested),
         )
         if not name:
             return None
@@ -623,9 +630,14 @@ class FichesPage(Page):
         if self.ask_printer(printer):
             self._start(HandoutJob(self.app, request, printer=printer), "Fiche envoyée à l'imprimante.")
 
+    def confirm_clear(self) -> bool:
+        """Clearing cannot be undone: « Effacer » / « Annuler », Annuler by default."""
+        return confirm_destructive(
+            self, "Historique des fiches", "Effacer tout l’historique des fiches imprimées ?", verb="Effacer"
+        )
+
     def clear_history(self) -> None:
-        answer = QMessageBox.question(self, "Historique des fiches", "Effacer tout l'historique des fiches imprimées ?")
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.confirm_clear():
             return
 
         def task(ctx: TaskContext) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,9 @@ def test_a_windows_1252_file_is_read_as_such_and_the_report_says_so(store: Store
         report = import_file(conn, path)
     assert report.local_added == 2
     assert (1, "fichier lu en Windows-1252 (il n'était pas en UTF-8)") in report.warnings
+
+
+def test_an_entry_stored_with_control_characters_before_they_were_refused_still_reads() -> None:
+    stored = _entry().model_dump(mode="json") | {"name": "Crèche\x1b[31m Les Écureuils\x00", "address": "2 rue\x07 X"}
+    entry = repository.stored_entry(json.dumps(stored))
+    assert (entry.name, entry.address) == ("Crèche[31m Les Écureuils", "")

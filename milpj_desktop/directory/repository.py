@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import uuid as uuidlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,7 +150,8 @@ def stored_entry(data: str | bytes) -> DirectoryEntry:
             for error in again.errors():
                 name = str(error["loc"][0]) if error["loc"] else ""
                 if name in _REQUIRED:
-                    values[name] = str(values.get(name, ""))[:200].strip() or "?"
+                    kept = _CONTROL_CHARS.sub("", str(values.get(name, "")))  # stored before they were refused
+                    values[name] = kept[:200].strip() or "?"
                 else:
                     values.pop(name, None)
             return DirectoryEntry.model_validate(values)
@@ -165,6 +167,7 @@ def _within_limits(name: str, value: Any) -> Any:
     return value
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _REQUIRED = {name for name, info in DirectoryEntry.model_fields.items() if info.is_required()}
 
 

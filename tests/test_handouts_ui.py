@@ -14,6 +14,7 @@ from milpj_desktop.handouts.history import PrintRecord, list_prints, record_prin
 from milpj_desktop.settings import Settings
 from milpj_desktop.store import Store
 from milpj_desktop.worker import StoreWorker, TaskContext
+from tests.test_accessibility import problems
 from tests.test_handouts import add_sample_directory, pdf_text, squash
 from ui.context import AppContext
 from ui.fiches_batch import BatchDialog
@@ -189,6 +190,7 @@ def test_batch_for_several_communes_with_progress(qtbot: QtBot, page: FichesPage
     page.batch_button.click()
     dialog = page.batch_dialog
     assert isinstance(dialog, BatchDialog)
+    assert problems(dialog) == []  # every control has a French accessible name
     assert dialog.param.currentData() == "commune"
     dialog.values.setPlainText("69003\nVilleurbanne\n\n69004")
     dialog.path.setText(str(tmp_path / "lot.pdf"))

@@ -56,6 +56,7 @@ class BatchDialog(QDialog):
         self.by_values = QRadioButton("Une fiche par valeur de :")
         self.by_copies = QRadioButton("La même fiche en plusieurs exemplaires")
         self.param = QComboBox()
+        self.param.setAccessibleName("Réglage qui change d’une fiche à l’autre")
         for spec in batchable:
             self.param.addItem(spec.label, spec.name)
         self.values = QPlainTextEdit()
@@ -69,6 +70,7 @@ class BatchDialog(QDialog):
         self.copies.setRange(1, 500)
         self.copies.setValue(10)
         self.copies.setSuffix(" exemplaires")
+        self.copies.setAccessibleName("Nombre d’exemplaires de la même fiche")
         self.by_values.setEnabled(bool(batchable))
         (self.by_values if batchable else self.by_copies).setChecked(True)
 

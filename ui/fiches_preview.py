@@ -29,7 +29,7 @@ class PagePreview(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.zoom = QComboBox()
-        self.zoom.setAccessibleName("Zoom de l'aperçu")
+        self.zoom.setAccessibleName("Zoom de l’aperçu")
         for factor in ZOOMS:
             self.zoom.addItem(f"{round(factor * 100)} %" if factor else "Pleine largeur", factor)
         self.zoom.setCurrentIndex(ZOOMS.index(DEFAULT_ZOOM))

@@ -20,12 +20,13 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from milpj_desktop import PRODUCT_NAME
 from milpj_desktop.errors import KnownError
 from milpj_desktop.handouts import Handout
 from milpj_desktop.handouts.blocks import split_blocks
+from milpj_desktop.handouts.safe_html import allowed, safe_css, safe_html
 from milpj_desktop.worker import Cancelled
 from ui.qt import (
     QBuffer,
@@ -44,6 +45,7 @@ from ui.qt import (
     Qt,
     QTextDocument,
     QThread,
+    QUrl,
 )
 
 FONT_FAMILY = "DejaVu Sans"
@@ -172,13 +174,26 @@ def _body_rect(handout: Handout, dpi: float, page: QSizeF) -> QRectF:
     )
 
 
+class _HandoutDocument(QTextDocument):
+    """A QTextDocument that loads no resource but our own QR images (data:image/png): never a local
+    file, a remote URL nor a style sheet, whatever the HTML asks for (Qt reads local files by default)."""
+
+    def loadResource(self, kind: int, name: QUrl | str) -> Any:
+        url = name.toString() if isinstance(name, QUrl) else name
+        if kind == QTextDocument.ResourceType.ImageResource.value and allowed("src", url):
+            return super().loadResource(kind, name)
+        return None
+
+
 def _block_document(css: str, fragment: str, font: QFont, width: float, device: Device) -> QTextDocument:
-    doc = QTextDocument()
+    doc = _HandoutDocument()
     doc.documentLayout().setPaintDevice(device)
     doc.setDefaultFont(font)
     doc.setDocumentMargin(0)
-    doc.setDefaultStyleSheet(css)
-    doc.setHtml(fragment)
+    # Again here, whatever HTML reaches printing: Qt's image handler reads a local path by itself
+    # when loadResource gives nothing, so no such path may reach setHtml.
+    doc.setDefaultStyleSheet(safe_css(css))
+    doc.setHtml(safe_html(fragment))
     doc.setTextWidth(width)
     return doc
 
@@ -321,7 +336,7 @@ def paginate(handout: Handout, device: Device) -> Paged:
     measures: list[_Measure] = []
     for block in blocks:
         if block.kind in EMPTY_KINDS:
-            docs.append(QTextDocument())
+            docs.append(_HandoutDocument())
             measures.append(_Measure(block.kind, 0.0, 0.0, 0.0, (), ()))
             continue
         doc = _block_document(css, block.html, font, body.width(), device)

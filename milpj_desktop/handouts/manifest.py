@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from milpj_desktop import paths
 from milpj_desktop.directory.models import TYPE_LABELS
+from milpj_desktop.handouts.environment import refuse_symlinks
 from milpj_desktop.handouts.errors import HandoutError
 from milpj_desktop.handouts.params import ParamSpec, build_model, check_values, to_text
 from milpj_desktop.typography import typeset
@@ -138,6 +139,8 @@ def load_templates(root: Path | None = None) -> dict[str, HandoutTemplate]:
 def _load(folder: Path) -> tuple[tuple[str, HandoutTemplate], ...]:
     found: list[HandoutTemplate] = []
     for manifest_path in sorted(folder.glob(f"*/{MANIFEST_FILE}")):
+        for name in (MANIFEST_FILE, TEMPLATE_FILE):
+            refuse_symlinks(folder, f"{manifest_path.parent.name}/{name}")
         try:
             manifest = Manifest.model_validate(json.loads(manifest_path.read_text(encoding="utf-8")))
         except ValidationError as exc:

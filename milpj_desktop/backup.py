@@ -109,9 +109,7 @@ def write_backup(store: Store, target: Path, passphrase: str, *, now: dt.datetim
                     conn.execute(f"CREATE TABLE {ALIAS}.{table} AS SELECT * FROM main.{table} WHERE 0")
                     columns = ", ".join(_columns(conn, table))
                     where = _secret_filter(table)
-                    conn.execute(
-                        f"INSERT INTO {ALIAS}.{table}({columns}) SELECT {columns} FROM main.{table}{where}"
-                    )
+                    conn.execute(f"INSERT INTO {ALIAS}.{table}({columns}) SELECT {columns} FROM main.{table}{where}")
                 summary = _summary(conn, ALIAS)
         finally:
             _detach(store)

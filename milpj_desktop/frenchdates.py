@@ -73,7 +73,7 @@ def parse_date(text: str) -> dt.date:
         if len(first) > 2 or len(last) == 3:
             raise BadDate(typed)
         return _make(_year(last), int(month), int(first), typed)
-    if typed.isdigit() and len(typed) in (6, 8):
+    if typed.isascii() and typed.isdigit() and len(typed) in (6, 8):  # « ²… » is a digit, not a number
         day, month, year = int(typed[:2]), int(typed[2:4]), _year(typed[4:])
         try:
             return dt.date(year, month, day)

@@ -107,7 +107,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # « ² » passes isdigit() but is no number
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

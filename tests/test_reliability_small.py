@@ -95,3 +95,18 @@ def test_template_parameters_validate_or_name_the_bad_one(value: tuple[str, dict
 @given(fuzz.template_inputs())
 def test_template_parameters_render_in_the_sandbox(content_store: Store, value: tuple[str, dict[str, Any]]) -> None:
     fuzz.check_template_params(value[0], value[1], conn=content_store.conn)
+
+
+def test_superscript_digits_are_refused_in_french_not_as_a_bug() -> None:
+    """« ² » passes str.isdigit() but int() refuses it: every reading of a typed number says so in French."""
+    from milpj_desktop.frenchdates import BadDate, parse_date
+    from milpj_desktop.handouts.params import parse_copies, parse_stage
+    from sync.http import parse_retry_after
+
+    for reading in (parse_stage, parse_copies):
+        with pytest.raises(ValueError) as refused:
+            reading("²")
+        assert "invalid literal" not in str(refused.value)
+    with pytest.raises(BadDate):
+        parse_date("²²²²²²")
+    assert parse_retry_after("²") is None

@@ -185,7 +185,7 @@ class RadiusEdit(ParamEditor):
         return str(self.spin.value())
 
     def set_text(self, text: str) -> None:
-        if text.strip().isdigit():
+        if text.strip().isascii() and text.strip().isdigit():
             self.spin.setValue(int(text))
 
 
@@ -260,7 +260,7 @@ class StageEdit(ParamEditor):
 
     def set_text(self, text: str) -> None:
         index = self.combo.findData(text.strip())
-        if index < 0 and text.strip().isdigit():
+        if index < 0 and text.strip().isascii() and text.strip().isdigit():
             index = int(text) - 1
         if 0 <= index < self.combo.count():
             self.combo.setCurrentIndex(index)

@@ -252,9 +252,7 @@ def get_entry(conn: Any, entry_id: str) -> StoredEntry | None:
     if row is None:
         return None
     favourite = conn.execute("SELECT 1 FROM directory_favourite WHERE entry_id = ?", (entry_id,)).fetchone()
-    return StoredEntry(
-        entry_id, origin, stored_entry(row[0]), get_note(conn, entry_id), favourite is not None
-    )
+    return StoredEntry(entry_id, origin, stored_entry(row[0]), get_note(conn, entry_id), favourite is not None)
 
 
 def get_note(conn: Any, entry_id: str) -> str:

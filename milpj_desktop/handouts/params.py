@@ -99,7 +99,7 @@ def parse_date(value: object) -> dt.date:
 
 def parse_stage(value: object) -> str:
     text = str(value).strip()
-    if text.isdigit() and 1 <= int(text) <= len(STAGE_IDS):
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(STAGE_IDS):
         return STAGE_IDS[int(text) - 1]
     if text in STAGE_IDS:
         return text
@@ -115,7 +115,7 @@ def parse_time(value: object) -> str:
 
 def parse_copies(value: object) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 500:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 500:
         raise ValueError("nombre d'exemplaires de 1 à 500 attendu")
     return int(text)
 

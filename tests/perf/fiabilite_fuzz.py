@@ -151,6 +151,9 @@ def check_csv_document(data: bytes, folder: Path) -> None:
     except KnownError as exc:
         assert _french(exc.message), f"message de fichier illisible peu clair : {exc.message!r}"
         return
+    notices = [r for r in rows if r.entry is None and not r.errors]  # « fichier lu en Windows-1252 »…
+    assert all(r.warnings and all(_french(w) for w in r.warnings) for r in notices), "avis sans texte"
+    rows = [r for r in rows if r not in notices]
     assert len(rows) <= count, f"{len(rows)} lignes lues pour {count} annoncées"
     for row in rows:
         if row.entry is None:

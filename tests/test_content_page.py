@@ -130,11 +130,13 @@ def test_browse_by_stage_and_theme(qtbot: QtBot, page: ContenusPage) -> None:
     assert page.theme_combo.itemText(0) == "Toutes les thématiques"
     page.stage_combo.setCurrentIndex(page.stage_combo.findData("2-3-ans"))
     expected = on_store(page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="2-3-ans")])
+    assert 0 < len(expected) < total  # the filter really narrows the list
     qtbot.waitUntil(lambda: titles(page) == expected, timeout=5000)
     page.theme_combo.setCurrentIndex(page.theme_combo.findData("securite"))
     both = on_store(
         page, lambda ctx: [a.title for a in repo.list_articles(ctx.store.conn, stage="2-3-ans", theme="securite")]
     )
+    assert 0 < len(both) < len(expected)  # the second filter narrows it again
     qtbot.waitUntil(lambda: titles(page) == both, timeout=5000)
     assert page.count_label.text().startswith(f"{len(both)} article")
 

@@ -6,10 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import os
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,29 +28,22 @@ from sync.outbox import outbox_state
 from sync.protocol import Collection
 from sync.server.demo import template_records
 from sync.verify import repair, verify_convergence
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, run_cli
 from tests.test_sync_support import (
     TOKEN,
     SyncServer,
     converged,
     departements_of,
     directory_sample,
-    fill,
     request_for,
-    running_server,
     synchronise,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 ENTRIES = directory_sample(120, seed=23)
 DEPTS = departements_of(ENTRIES)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[SyncServer]:
-    with running_server(tmp_path / "serveur") as running:
-        fill(running.db, directory=ENTRIES)
-        yield running
+# the `server` fixture of tests/conftest.py serves this module's ENTRIES
 
 
 # -- item 3: one media file does not block everything ---------------------------------------------
@@ -165,15 +155,7 @@ def test_purged_departements_are_counted(server: SyncServer, store: Store) -> No
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, "MILPJ_PASSPHRASE": PASSPHRASE, "MILPJ_JETON": TOKEN, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        cwd=ROOT,
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(*args, env={"MILPJ_JETON": TOKEN, **(env or {})})
 
 
 def test_a_refused_sync_keeps_the_subscription(server: SyncServer, data_dir: Path) -> None:

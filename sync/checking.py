@@ -310,15 +310,11 @@ class PageChecker:
                 helper.gone = True
             else:
                 self.helped += 1
-                return Checked(job, helper=helper, number=number, on_gone=self._on_gone)
+                return Checked(job, helper=helper, number=number, on_gone=self._set_broken)  # the others may be next
         try:
             return Checked(job, page=job.run())
         except errors.BadPage as exc:
             return Checked(job, error=exc)
-
-    def _on_gone(self) -> None:
-        """A helper died or stopped answering: the others may be next (same cause); check here."""
-        self._set_broken()
 
     def _set_broken(self) -> None:
         self._broken = True

@@ -8,15 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from milpj_desktop.frenchdates import clock_time, local_moment, long_moment, moment_since, short_date
+from sync import errors
 from sync.protocol import COLLECTIONS, Collection
 from sync.state import RunResult, last_run, last_successful_run, stream_freshness
 
 CONTENT_COLLECTIONS = frozenset(c.value for c in COLLECTIONS if c != Collection.DIRECTORY)
 
 # The named errors (sync.errors) after which the server could not be reached or could not answer.
-UNREACHABLE = frozenset({"Unreachable", "Stalled", "ConnectionCut", "ProxyFailure", "DamagedPage", "DamagedFile"})
+# An error is told by its class or the nearest parent class named here (TlsExpired → TlsFailure).
+UNREACHABLE = frozenset(
+    {"Unreachable", "Stalled", "ConnectionCut", "ProxyFailure", "DamagedPage", "DamagedFile", "TooSlow", "RunTooLong"}
+)
 UNAVAILABLE = frozenset({"ServerError", "ServerBusy"})
 REFUSALS = {
+    "ProxyAuth": "le proxy demande une identification",
+    "ProxyUnsupported": "type de proxy non pris en charge",
+    "NotTheServer": "une autre machine a répondu (portail, proxy)",
     "TokenRefused": "jeton refusé",
     "TlsFailure": "certificat refusé",
     "NotFound": "adresse inconnue",
@@ -186,10 +193,19 @@ def server_phrase(run: RunResult | None) -> str:
     """What the last attempt says of the server ('' when it says nothing bad)."""
     if run is None or run.status != "echec":
         return ""
-    if run.error in UNREACHABLE:
-        return "Serveur injoignable"
-    if run.error in UNAVAILABLE:
-        return "Serveur indisponible"
-    if run.error in REFUSALS:
-        return f"Serveur : {REFUSALS[run.error]}"
+    for name in _lineage(run.error):
+        if name in UNREACHABLE:
+            return "Serveur injoignable"
+        if name in UNAVAILABLE:
+            return "Serveur indisponible"
+        if name in REFUSALS:
+            return f"Serveur : {REFUSALS[name]}"
     return "Serveur : échec de la synchronisation"
+
+
+def _lineage(name: str) -> list[str]:
+    """The error's class name, then its parents' (a run records the exact class that ended it)."""
+    found = getattr(errors, name, None)
+    if isinstance(found, type) and issubclass(found, errors.SyncError):
+        return [c.__name__ for c in found.__mro__]
+    return [name]

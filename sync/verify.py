@@ -106,7 +106,6 @@ def _difference(
     params: dict[str, str] = {}
     wanted = scope
     if scope is not None:
-        wanted = scope
         if server.by_departement is not None:
             wanted = frozenset(
                 d

@@ -19,3 +19,16 @@ def test_a_run_with_files_to_come_says_so() -> None:
     assert run_item(_run(1)).text(1) == "avec avertissements"
     assert outcome_text(_run(0)).startswith("Synchronisation réussie")
     assert "avertissements" not in outcome_text(_run(0))
+
+
+def test_every_failure_tells_the_server_state_by_its_family() -> None:
+    """A run records the exact error class; a subclass (TlsExpired) is told like its family."""
+    from sync.freshness import server_phrase
+
+    def failed(error: str) -> RunResult:
+        return RunResult(run_id=1, server="https://s", status="echec", error=error)
+
+    assert server_phrase(failed("TlsExpired")) == "Serveur : certificat refusé"
+    assert server_phrase(failed("TooSlow")) == "Serveur injoignable"
+    assert server_phrase(failed("ProxyAuth")) == "Serveur : le proxy demande une identification"
+    assert server_phrase(failed("ErreurInconnue")) == "Serveur : échec de la synchronisation"

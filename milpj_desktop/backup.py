@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from milpj_desktop import __version__, files
+from milpj_desktop import PRODUCT_NAME, __version__, files
 from milpj_desktop.changes import Changes
-from milpj_desktop.errors import KnownError
+from milpj_desktop.errors import KnownError, os_reason
 from milpj_desktop.store import keys
 from milpj_desktop.store.store import Store, passphrase_matches
 
 FORMAT = "milpj-sauvegarde-1"
 ALIAS = "sauvegarde"
 SECRET_SETTINGS = ("device_token",)  # belongs to one computer: a new one asks the server for its own
+_SECRETS_SQL = ", ".join(f"'{name}'" for name in SECRET_SETTINGS)
 # table → what identifies a row (a row already present on this computer is kept)
 TABLES: dict[str, str] = {
     "directory_local": "uuid",
@@ -118,6 +119,7 @@ def write_backup(store: Store, target: Path, passphrase: str, *, now: dt.datetim
 
 def restore_backup(store: Store, source: Path, passphrase: str) -> tuple[BackupSummary, Changes]:
     """Merge a backup into the open store; returns what was added and what changed."""
+    source = source.expanduser()
     raw = _backup_key(source, passphrase)
     before = _summary(store.conn, "main")
     unreadable = BackupError(
@@ -134,14 +136,14 @@ def restore_backup(store: Store, source: Path, passphrase: str) -> tuple[BackupS
         except Exception as exc:
             raise unreadable from exc
         if info.get("format") != FORMAT:
-            raise BackupError("Ce fichier n'est pas une sauvegarde de 1000 premiers jours — Outil des professionnels.")
+            raise BackupError(f"Ce fichier n’est pas une sauvegarde de « {PRODUCT_NAME} ».")
         with store.transaction() as conn:
             for table, key in TABLES.items():
                 _merge(conn, table, key)
     finally:
         _detach(store)
     after = _summary(store.conn, "main")
-    added = BackupSummary(*(a - b for a, b in zip(_fields(after), _fields(before), strict=True)))
+    added = BackupSummary(*(a - b for a, b in zip(astuple(after), astuple(before), strict=True)))
     changes = Changes(directory=True, favourites=True, settings=True)
     return added, changes
 
@@ -160,7 +162,7 @@ def _merge(conn: Any, table: str, key: str) -> None:
     if table == "setting":  # the professional's settings come back (the device token stays this computer's)
         conn.execute(
             f"UPDATE main.setting SET value = b.value FROM {ALIAS}.setting AS b "
-            f"WHERE b.key = main.setting.key AND b.key NOT IN ({', '.join(repr(k) for k in SECRET_SETTINGS)})"
+            f"WHERE b.key = main.setting.key AND b.key NOT IN ({_SECRETS_SQL})"
         )
     if table == "directory_note":  # the most recent version of a note wins
         conn.execute(
@@ -172,8 +174,7 @@ def _merge(conn: Any, table: str, key: str) -> None:
 def _secret_filter(table: str, prefix: str = "") -> str:
     if table != "setting":
         return ""
-    listed = ", ".join(f"'{name}'" for name in SECRET_SETTINGS)
-    return f" WHERE {prefix}key NOT IN ({listed})"
+    return f" WHERE {prefix}key NOT IN ({_SECRETS_SQL})"
 
 
 def _summary(conn: Any, schema: str) -> BackupSummary:
@@ -189,10 +190,6 @@ def _summary(conn: Any, schema: str) -> BackupSummary:
     )
 
 
-def _fields(summary: BackupSummary) -> tuple[int, ...]:
-    return (summary.entries, summary.notes, summary.favourites, summary.corrections, summary.settings)
-
-
 def _backup_key(source: Path, passphrase: str) -> keys.RawKey:
     try:
         with source.expanduser().open("rb") as handle:
@@ -200,7 +197,7 @@ def _backup_key(source: Path, passphrase: str) -> keys.RawKey:
     except FileNotFoundError:
         raise BackupError(f"Sauvegarde introuvable : {source}") from None
     except OSError as exc:
-        raise BackupError(f"Sauvegarde illisible : {source} ({exc.strerror or exc}).") from exc
+        raise BackupError(f"Sauvegarde illisible : {source} : {os_reason(exc)}") from exc
     if len(salt) < keys.SALT_BYTES or salt.startswith(b"SQLite format 3"):
         raise BackupError(f"Ce fichier n'est pas une sauvegarde chiffrée : {source}")
     return keys.derive(passphrase, salt)

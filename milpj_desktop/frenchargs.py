@@ -13,7 +13,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
-NBSP = "\u00a0"  # French typography: a non-breaking space before « : »
+from milpj_desktop.typography import NBSP  # a non-breaking space before « : »
+
 USAGE_PREFIX = f"utilisation{NBSP}: "
 HELP_TEXT = "afficher cette aide et quitter"
 VERSION_TEXT = "afficher la version et quitter"

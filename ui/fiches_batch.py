@@ -53,7 +53,7 @@ class BatchDialog(QDialog):
 
         layout = QVBoxLayout(self)
         batchable = [p for p in template.manifest.parameters if p.batch]
-        self.by_values = QRadioButton("Une fiche par valeur de :")
+        self.by_values = QRadioButton("Une fiche par valeur de\u00a0:")
         self.by_copies = QRadioButton("La même fiche en plusieurs exemplaires")
         self.param = QComboBox()
         self.param.setAccessibleName("Réglage qui change d’une fiche à l’autre")

@@ -30,7 +30,6 @@ from milpj_desktop.content.timeline import (
 )
 
 DUE, BIRTH, PERIOD, SCAN = "terme", "naissance", "ddr", "echographie"
-KINDS = (DUE, BIRTH, PERIOD, SCAN)
 CATCH_UP_DAYS = 92  # about three months
 HEALTH_THEME = "sante"
 VACCINE_PREFIX = "vaccin"  # event ids of the pack: vaccin-…, vaccins-…

@@ -29,8 +29,8 @@ from ui.widgets import error_label
 Attempt = Callable[[str, Callable[[str], None]], None]
 
 LOST_WARNING = (
-    "<b>Attention :</b> la phrase secrète n'est enregistrée nulle part. "
-    "Si vous l'oubliez, vos données ne pourront pas être récupérées."
+    "<b>Attention :</b> la phrase secrète n’est enregistrée nulle part. "
+    "Si vous l’oubliez, vos données ne pourront pas être récupérées."
 )
 CAPS_WARNING = "Verrouillage des majuscules activé ?"
 TOO_EASY = "Trop facile à deviner\u00a0: voyez l’explication sous le champ."
@@ -216,7 +216,7 @@ class FirstRunDialog(_PassphraseDialog):
         intro = QLabel(
             "<p>Les coordonnées et les notes que vous enregistrerez restent sur cet ordinateur, "
             "chiffrées. Choisissez une <b>phrase secrète</b> : elle vous sera demandée à chaque "
-            "ouverture et après une période d'inactivité.</p>"
+            "ouverture et après une période d’inactivité.</p>"
             f"<p>{PASSPHRASE_ADVICE}</p>"
         )
         intro.setWordWrap(True)

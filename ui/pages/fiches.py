@@ -128,7 +128,7 @@ class FichesPage(Page):
         self.batch_button = QPushButton("En lot…")
         self.ics_button = QPushButton("Agenda (.ics)…")
         self.ics_button.setToolTip(
-            "Les rendez-vous du calendrier dans un fichier d'agenda, pour le téléphone de la famille"
+            "Les rendez-vous du calendrier dans un fichier d’agenda, pour le téléphone de la famille"
         )
         for button, name in (
             (self.preview_button, "fiches-apercu"),
